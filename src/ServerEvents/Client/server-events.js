@@ -1,0 +1,412 @@
+/**
+ * Browser client for ServiceStack-compatible Server-Sent Events.
+ *
+ * Dependency-free ES module: `import { ServerEventsClient } from '/js/server-events.js'`.
+ * See PROTOCOL.md ("Client-side routing") for the wire format it consumes.
+ * @module server-events
+ */
+
+/** Commands the client and the server use for bookkeeping; they never reach `onMessage`. */
+const SYSTEM_COMMANDS = new Set(['onConnect', 'onJoin', 'onLeave', 'onUpdate', 'onHeartbeat', 'onReplayGap']);
+
+const DEFAULT_HEARTBEAT_INTERVAL_MS = 10000;
+
+// Browsers throw "Illegal invocation" when fetch or the timer functions are called as
+// methods of another object (as they are from #env), so they are bound to the global one.
+const GLOBAL_FUNCTIONS = ['fetch', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'];
+
+/**
+ * @typedef {object} EventInfo
+ * @property {string} selector the full selector, e.g. `home@cmd.chat`
+ * @property {string|null} channel the channel before `@`, or null
+ * @property {string} op `cmd`, `css`, `trigger` or a receiver name
+ * @property {string} target the command, CSS property or receiver member (`%20` decoded)
+ * @property {string|null} cssSelector the part after `$`, or null
+ * @property {*} body the parsed message: null when empty, the raw string when not JSON
+ * @property {string} json the raw message text
+ * @property {string} [id] the event id (`MessageEvent.lastEventId`)
+ * @property {EventSource} [eventSource] the stream that delivered the event
+ */
+
+/**
+ * Splits `text` at the first `separator`.
+ * @param {string} text
+ * @param {string} separator
+ * @returns {[string, string?]} the head, and the tail unless there is no separator
+ */
+function splitOnFirst(text, separator) {
+  const i = text.indexOf(separator);
+  return i < 0 ? [text] : [text.slice(0, i), text.slice(i + separator.length)];
+}
+
+/**
+ * Parses the `data` of a server event (`[channel@]op.target[$cssSelector] <json>`).
+ * @param {string} data
+ * @returns {EventInfo} without `id` and `eventSource`
+ * @throws {Error} when the selector has no `.`
+ */
+export function parseEventData(data) {
+  const [selector, json = ''] = splitOnFirst(data, ' ');
+  const [head, tail] = splitOnFirst(selector, '@');
+  const [channel, route] = tail === undefined ? [null, head] : [head, tail];
+  const [op, rawTarget] = splitOnFirst(route, '.');
+  if (rawTarget === undefined) throw new Error(`Invalid selector: '${selector}'`);
+  const [target, cssSelector = null] = splitOnFirst(rawTarget.replaceAll('%20', ' '), '$');
+  return { selector, channel, op, target, cssSelector, body: parseBody(json), json };
+}
+
+function parseBody(json) {
+  if (json === '') return null;
+  try {
+    return JSON.parse(json);
+  } catch {
+    return json;
+  }
+}
+
+/** @param {EventInfo} info */
+export function isSystemCommand(info) {
+  return info.op === 'cmd' && SYSTEM_COMMANDS.has(info.target);
+}
+
+/**
+ * Exponential back-off with full jitter, so that clients dropped together do not
+ * reconnect together.
+ * @param {number} attempt 0 for the first retry
+ * @param {{ baseDelayMs: number, maxDelayMs: number, random: () => number }} options
+ * @returns {number} milliseconds
+ */
+export function backoffDelay(attempt, { baseDelayMs, maxDelayMs, random }) {
+  return random() * Math.min(maxDelayMs, baseDelayMs * 2 ** attempt);
+}
+
+function setStyle(style, property, value) {
+  // Custom properties (--accent) and dashed names are only reliably reachable through setProperty.
+  if (property.includes('-')) style.setProperty(property, value);
+  else style[property] = value;
+}
+
+function normalizeChannels(channels) {
+  const list = typeof channels === 'string' ? channels.split(',') : (channels ?? []);
+  return [...new Set(list.map((c) => c.trim()).filter(Boolean))];
+}
+
+/**
+ * @typedef {object} ServerEventsOptions
+ * @property {Record<string, Function>} [handlers] `cmd` handlers by name, called as
+ *   `handler.call(element, message, eventInfo)`
+ * @property {Record<string, object>} [receivers] named receivers (`document` is built in)
+ * @property {(info: EventInfo) => void} [onMessage] sees every non-system message after routing
+ * @property {(error: unknown, info?: EventInfo) => void} [onError] defaults to `console.error`
+ * @property {(info: { attempt: number, delayMs: number, error: unknown }) => void} [onReconnect]
+ *   called when a reconnect is scheduled
+ * @property {number} [reconnectBaseDelayMs=500]
+ * @property {number} [reconnectMaxDelayMs=30000]
+ * @property {typeof EventSource} [EventSource]
+ * @property {typeof fetch} [fetch]
+ * @property {Document} [document]
+ * @property {Window} [window]
+ * @property {Navigator} [navigator]
+ * @property {typeof setTimeout} [setTimeout]
+ * @property {typeof clearTimeout} [clearTimeout]
+ * @property {typeof setInterval} [setInterval]
+ * @property {typeof clearInterval} [clearInterval]
+ * @property {() => number} [random] defaults to `Math.random`
+ */
+
+/** A Server Events subscription that routes events to handlers, CSS, DOM events and receivers. */
+export class ServerEventsClient {
+  #baseUrl;
+  #channels;
+  #env;
+  #handlers;
+  #receivers;
+  #onMessage;
+  #onError;
+  #onReconnect;
+  #backoff;
+  #eventSource = null;
+  #connectionInfo = null;
+  #lastEventId = null;
+  #heartbeatTimer = null;
+  #reconnectTimer = null;
+  #attempt = 0;
+  #beaconUrl = null;
+
+  /**
+   * @param {string} baseUrl where the event endpoints live, e.g. `''` for same origin
+   * @param {string[]|string} [channels] channel names, or a comma-joined list
+   * @param {ServerEventsOptions} [options]
+   */
+  constructor(baseUrl, channels, options = {}) {
+    this.#baseUrl = String(baseUrl ?? '').replace(/\/+$/, '');
+    this.#channels = normalizeChannels(channels);
+    this.#env = {
+      EventSource: options.EventSource ?? globalThis.EventSource,
+      document: options.document ?? globalThis.document,
+      window: options.window ?? globalThis.window,
+      navigator: options.navigator ?? globalThis.navigator,
+    };
+    for (const name of GLOBAL_FUNCTIONS) this.#env[name] = (options[name] ?? globalThis[name])?.bind(globalThis);
+    this.#handlers = new Map(Object.entries(options.handlers ?? {}));
+    // `window` is deliberately not built in: a remote `window.location` must not redirect
+    // unless the page opted in with addReceiver('window', window).
+    this.#receivers = new Map([['document', this.#env.document], ...Object.entries(options.receivers ?? {})]);
+    this.#onMessage = options.onMessage;
+    this.#onError = options.onError ?? ((error) => console.error(error));
+    this.#onReconnect = options.onReconnect;
+    this.#backoff = {
+      baseDelayMs: options.reconnectBaseDelayMs ?? 500,
+      maxDelayMs: options.reconnectMaxDelayMs ?? 30000,
+      random: options.random ?? Math.random,
+    };
+  }
+
+  /** The `cmd.onConnect` message of the live subscription, or null while disconnected. */
+  get connectionInfo() {
+    return this.#connectionInfo;
+  }
+
+  /** The channels this client subscribes to (a copy). */
+  get channels() {
+    return [...this.#channels];
+  }
+
+  /** The id of the last event received, sent back on reconnect to resume the stream. */
+  get lastEventId() {
+    return this.#lastEventId;
+  }
+
+  /**
+   * Opens the stream; does nothing when already running.
+   * @returns {this}
+   */
+  start() {
+    if (this.#eventSource || this.#reconnectTimer !== null) return this;
+    this.#env.window?.addEventListener('pagehide', this.#sendUnregisterBeacon);
+    this.#env.window?.addEventListener('beforeunload', this.#sendUnregisterBeacon);
+    this.#connect();
+    return this;
+  }
+
+  /**
+   * Closes the stream for good: no reconnect happens afterwards. Failures to
+   * unregister go to `onError`.
+   * @returns {Promise<void>} settles once the server was asked to unregister
+   */
+  async stop() {
+    const url = this.#connectionInfo?.unRegisterUrl;
+    this.#env.clearTimeout(this.#reconnectTimer);
+    this.#reconnectTimer = null;
+    this.#disconnect();
+    this.#env.window?.removeEventListener('pagehide', this.#sendUnregisterBeacon);
+    this.#env.window?.removeEventListener('beforeunload', this.#sendUnregisterBeacon);
+    if (!url) return;
+    try {
+      await this.#fetchOk(url, { method: 'POST' });
+    } catch (error) {
+      this.#report(error);
+    }
+  }
+
+  /**
+   * Adds channels to the live subscription; later reconnects ask for them too.
+   * While disconnected only the local list changes, which the next connection uses.
+   * @param {...string} channels
+   * @returns {Promise<void>} rejects when the server refuses
+   */
+  async subscribeToChannels(...channels) {
+    await this.#updateSubscriber({ subscribeChannels: channels });
+    this.#channels = normalizeChannels([...this.#channels, ...channels]);
+  }
+
+  /**
+   * Removes channels from the live subscription; later reconnects leave them out.
+   * @param {...string} channels
+   * @returns {Promise<void>} rejects when the server refuses
+   */
+  async unsubscribeFromChannels(...channels) {
+    await this.#updateSubscriber({ unsubscribeChannels: channels });
+    this.#channels = this.#channels.filter((c) => !channels.includes(c));
+  }
+
+  /**
+   * Public info of every subscription in this client's channels.
+   * @returns {Promise<object[]>}
+   */
+  async getChannelSubscribers() {
+    const response = await this.#fetchOk(`${this.#baseUrl}/event-subscribers?${this.#channelsQuery()}`);
+    return response.json();
+  }
+
+  /**
+   * Routes `name.member` events to `receiver`. Register `window` only if remote
+   * pages may set `window.location` and friends.
+   * @param {string} name
+   * @param {object} receiver
+   * @returns {this}
+   */
+  addReceiver(name, receiver) {
+    this.#receivers.set(name, receiver);
+    return this;
+  }
+
+  /**
+   * @param {string} name
+   * @returns {this}
+   */
+  removeReceiver(name) {
+    this.#receivers.delete(name);
+    return this;
+  }
+
+  /**
+   * Adds or replaces the handler of `cmd.<name>` events.
+   * @param {string} name
+   * @param {(this: Element, message: any, info: EventInfo) => void} handler
+   * @returns {this}
+   */
+  registerHandler(name, handler) {
+    this.#handlers.set(name, handler);
+    return this;
+  }
+
+  #connect() {
+    this.#reconnectTimer = null;
+    const es = new this.#env.EventSource(this.#streamUrl());
+    es.addEventListener('message', (event) => this.#receive(es, event));
+    // Native EventSource retries on its own, without the resume cursor on the URL; closing it
+    // on any error keeps reconnects (and their back-off) under this client's control.
+    es.addEventListener('error', (event) => this.#reconnect(es, new Error('Event stream failed', { cause: event })));
+    this.#eventSource = es;
+  }
+
+  #streamUrl() {
+    // A new EventSource cannot send Last-Event-ID, so the resume cursor travels on the URL.
+    const resume = this.#lastEventId ? `&lastEventId=${encodeURIComponent(this.#lastEventId)}` : '';
+    return `${this.#baseUrl}/event-stream?${this.#channelsQuery()}&t=${Date.now()}${resume}`;
+  }
+
+  #channelsQuery() {
+    return `channels=${this.#channels.map(encodeURIComponent).join(',')}`;
+  }
+
+  #disconnect() {
+    this.#eventSource?.close();
+    this.#eventSource = null;
+    this.#connectionInfo = null;
+    this.#env.clearInterval(this.#heartbeatTimer);
+    this.#heartbeatTimer = null;
+  }
+
+  // Only the current stream may trigger a reconnect: a late heartbeat failure or error
+  // from a stream already replaced (or stopped) must not tear down its successor.
+  #reconnect(es, error) {
+    if (es !== this.#eventSource) return;
+    this.#disconnect();
+    const attempt = this.#attempt++;
+    const delayMs = backoffDelay(attempt, this.#backoff);
+    this.#reconnectTimer = this.#env.setTimeout(() => this.#connect(), delayMs);
+    this.#guard(() => this.#onReconnect?.({ attempt, delayMs, error }));
+  }
+
+  #receive(es, event) {
+    if (event.lastEventId) this.#lastEventId = event.lastEventId;
+    let info;
+    try {
+      info = { ...parseEventData(event.data), id: event.lastEventId, eventSource: es };
+    } catch (error) {
+      this.#report(error);
+      return;
+    }
+    this.#guard(() => this.#route(es, info), info);
+    if (!isSystemCommand(info)) this.#guard(() => this.#onMessage?.(info), info);
+  }
+
+  #route(es, info) {
+    const { op, target, cssSelector, body } = info;
+    const document = this.#env.document;
+    if (op === 'cmd') {
+      if (target === 'onConnect') this.#connected(es, body);
+      const element = (cssSelector && document.querySelector(cssSelector)) || document.body;
+      this.#handlers.get(target)?.call(element, body, info);
+    } else if (op === 'css') {
+      for (const element of this.#select(cssSelector, document.body)) setStyle(element.style, target, body);
+    } else if (op === 'trigger') {
+      const CustomEvent = this.#env.window?.CustomEvent ?? globalThis.CustomEvent;
+      for (const element of this.#select(cssSelector, document)) {
+        element.dispatchEvent(new CustomEvent(target, { detail: body, bubbles: true }));
+      }
+    } else {
+      const receiver = this.#receivers.get(op);
+      if (!receiver) return;
+      if (typeof receiver[target] === 'function') receiver[target](body, info);
+      else receiver[target] = body;
+    }
+  }
+
+  #select(cssSelector, fallback) {
+    return cssSelector ? this.#env.document.querySelectorAll(cssSelector) : [fallback];
+  }
+
+  #connected(es, info) {
+    this.#connectionInfo = info;
+    this.#attempt = 0;
+    this.#env.clearInterval(this.#heartbeatTimer);
+    if (!info.heartbeatUrl) return;
+    const intervalMs = Number(info.heartbeatIntervalMs) || DEFAULT_HEARTBEAT_INTERVAL_MS;
+    this.#heartbeatTimer = this.#env.setInterval(() => this.#heartbeat(es, info.heartbeatUrl), intervalMs);
+  }
+
+  async #heartbeat(es, url) {
+    try {
+      await this.#fetchOk(url, { method: 'POST' });
+    } catch (error) {
+      // A 404 means the server already expired this subscription: only a new one helps.
+      this.#reconnect(es, error);
+    }
+  }
+
+  async #updateSubscriber(body) {
+    const url = this.#connectionInfo?.updateSubscriberUrl;
+    if (!url) return;
+    await this.#fetchOk(url, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  }
+
+  async #fetchOk(url, init) {
+    const response = await this.#env.fetch(url, init);
+    if (!response.ok) throw new Error(`${init?.method ?? 'GET'} ${url} failed: HTTP ${response.status}`);
+    return response;
+  }
+
+  // Arrow function: the same reference must be passed to add- and removeEventListener.
+  #sendUnregisterBeacon = () => {
+    const url = this.#connectionInfo?.unRegisterUrl;
+    // pagehide and beforeunload both fire on one unload; unregister each subscription once.
+    if (!url || url === this.#beaconUrl) return;
+    this.#beaconUrl = url;
+    const navigator = this.#env.navigator;
+    if (typeof navigator?.sendBeacon === 'function') navigator.sendBeacon(url);
+    else this.#env.fetch(url, { method: 'POST', keepalive: true }).catch((error) => this.#report(error));
+  };
+
+  #guard(action, info) {
+    try {
+      action();
+    } catch (error) {
+      this.#report(error, info);
+    }
+  }
+
+  #report(error, info) {
+    try {
+      this.#onError(error, info);
+    } catch {
+      // An onError that throws has nowhere left to report to.
+    }
+  }
+}

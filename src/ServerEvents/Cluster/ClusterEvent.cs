@@ -1,0 +1,40 @@
+using ServerEvents.Protocol;
+
+namespace ServerEvents.Cluster;
+
+/// <summary>
+/// An event after the cluster tier has given it its position: the unit that is logged, fanned out to every
+/// node and delivered to every matching connection.
+/// </summary>
+public sealed class ClusterEvent
+{
+    private byte[]? _frame;
+
+    /// <summary>Creates an event.</summary>
+    public ClusterEvent(long id, EventTarget target, string selector, string body, DateTimeOffset createdAt)
+    {
+        Id = id;
+        Target = target;
+        Selector = selector;
+        Body = body;
+        CreatedAt = createdAt;
+    }
+
+    /// <summary>The log position, sent as the SSE <c>id</c>.</summary>
+    public long Id { get; }
+
+    /// <summary>Who the event is for.</summary>
+    public EventTarget Target { get; }
+
+    /// <summary>The full selector, including any <c>channel@</c> prefix.</summary>
+    public string Selector { get; }
+
+    /// <summary>Single-line JSON, or empty for a null message.</summary>
+    public string Body { get; }
+
+    /// <summary>When the event was published.</summary>
+    public DateTimeOffset CreatedAt { get; }
+
+    /// <summary>The UTF-8 frame, encoded on first use and then shared by every recipient.</summary>
+    public ReadOnlyMemory<byte> Frame => _frame ??= EventFrame.Encode(Id, Selector, Body);
+}

@@ -1,0 +1,125 @@
+using Microsoft.Extensions.Logging;
+
+namespace ServerEvents.Cluster.Embedded;
+
+/// <summary>
+/// The event log and fan-out of a single node: positions come from an in-process counter, and events are
+/// handed to the attached sinks under the same lock that assigns them, so every sink sees them in order.
+/// </summary>
+public sealed partial class InMemoryEventBus : IEventBus
+{
+    private readonly Lock _gate = new();
+    private readonly Queue<ClusterEvent> _log = new();
+    private readonly List<IClusterEventSink> _sinks = [];
+    private readonly EventLogRetention _retention;
+    private readonly TimeProvider _time;
+    private readonly ILogger<InMemoryEventBus> _logger;
+    private long _head;
+    private long _evictedThrough;
+
+    /// <summary>Creates the bus.</summary>
+    public InMemoryEventBus(EventLogRetention retention, TimeProvider time, ILogger<InMemoryEventBus> logger)
+    {
+        _retention = retention;
+        _time = time;
+        _logger = logger;
+    }
+
+    /// <inheritdoc />
+    public ValueTask<long> PublishAsync(OutgoingEvent outgoing, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            var now = _time.GetUtcNow();
+            var clusterEvent = new ClusterEvent(++_head, outgoing.Target, outgoing.Selector, outgoing.Body, now);
+            if (outgoing.Target.IsReplayable)
+            {
+                _log.Enqueue(clusterEvent);
+                Trim(now);
+            }
+
+            foreach (var sink in _sinks)
+            {
+                try
+                {
+                    sink.OnEvent(clusterEvent);
+                }
+                catch (Exception ex)
+                {
+                    LogSinkFailed(ex, clusterEvent.Id);
+                }
+            }
+
+            return ValueTask.FromResult(clusterEvent.Id);
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask SignalAsync(ClusterSignal signal, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            foreach (var sink in _sinks)
+            {
+                try
+                {
+                    sink.OnSignal(signal);
+                }
+                catch (Exception ex)
+                {
+                    LogSinkFailed(ex, _head);
+                }
+            }
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public ValueTask<EventLogSlice> ReadAsync(long after, long through, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            Trim(_time.GetUtcNow());
+            var events = _log.Where(e => e.Id > after && e.Id <= through).ToList();
+            long? oldest = _log.Count > 0 ? _log.Peek().Id : null;
+            return ValueTask.FromResult(new EventLogSlice(events, _head, _evictedThrough, oldest));
+        }
+    }
+
+    /// <inheritdoc />
+    public IDisposable Attach(IClusterEventSink sink)
+    {
+        lock (_gate)
+        {
+            _sinks.Add(sink);
+        }
+
+        return new Attachment(this, sink);
+    }
+
+    private void Trim(DateTimeOffset now)
+    {
+        var oldestKept = now - _retention.MaxAge;
+        while (_log.Count > 0 && (_log.Count > _retention.MaxCount || _log.Peek().CreatedAt < oldestKept))
+        {
+            _evictedThrough = _log.Dequeue().Id;
+        }
+    }
+
+    private void Detach(IClusterEventSink sink)
+    {
+        lock (_gate)
+        {
+            _sinks.Remove(sink);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "A node failed to take event {EventId}")]
+    private partial void LogSinkFailed(Exception exception, long eventId);
+
+    private sealed class Attachment(InMemoryEventBus bus, IClusterEventSink sink) : IDisposable
+    {
+        public void Dispose() => bus.Detach(sink);
+    }
+}

@@ -1,0 +1,74 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using ServerEvents.Cluster;
+using ServerEvents.Diagnostics;
+
+namespace ServerEvents.Delivery;
+
+/// <summary>
+/// Writes frames to one response: first the frames a new stream starts with, then the connection's queue
+/// until the stream closes. Frames at or below the last id written are skipped, which removes the overlap
+/// between a replay and the live queue.
+/// </summary>
+internal sealed class FrameWriter
+{
+    private readonly PipeWriter _output;
+    private readonly ServerEventsMetrics _metrics;
+    private long _lastId;
+
+    public FrameWriter(PipeWriter output, ServerEventsMetrics metrics, long cursor)
+    {
+        _output = output;
+        _metrics = metrics;
+        _lastId = cursor;
+    }
+
+    /// <summary>The id of the newest frame written (the stream's resume cursor).</summary>
+    public long LastId => _lastId;
+
+    /// <summary>Writes a frame that carries the current cursor (onConnect, replay gap); it does not advance it.</summary>
+    public void WriteAtCursor(string selector, string body) =>
+        _output.Write(Protocol.EventFrame.Encode(_lastId, selector, body));
+
+    /// <summary>Writes a logged event unless it was already written.</summary>
+    public bool Write(ClusterEvent clusterEvent)
+    {
+        if (clusterEvent.Id <= _lastId)
+        {
+            return false;
+        }
+
+        _output.Write(clusterEvent.Frame.Span);
+        _lastId = clusterEvent.Id;
+        return true;
+    }
+
+    /// <summary>Moves the cursor forward without writing (everything up to <paramref name="position"/> was considered).</summary>
+    public void AdvanceTo(long position) => _lastId = Math.Max(_lastId, position);
+
+    public async ValueTask FlushAsync(CancellationToken cancellationToken) =>
+        await _output.FlushAsync(cancellationToken).ConfigureAwait(false);
+
+    /// <summary>Drains the queue until it completes or <paramref name="cancellationToken"/> fires, flushing once per batch.</summary>
+    public async Task PumpAsync(EventStreamConnection connection, CancellationToken cancellationToken)
+    {
+        var queue = connection.Queue;
+        while (await queue.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var written = 0;
+            while (queue.TryRead(out var clusterEvent))
+            {
+                if (Write(clusterEvent))
+                {
+                    written++;
+                }
+            }
+
+            if (written > 0)
+            {
+                await _output.FlushAsync(cancellationToken).ConfigureAwait(false);
+                _metrics.FramesDelivered(written);
+            }
+        }
+    }
+}

@@ -1,0 +1,227 @@
+using System.Buffers.Text;
+using System.Globalization;
+using System.Security.Cryptography;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using ServerEvents.Cluster;
+using ServerEvents.Delivery;
+using ServerEvents.Diagnostics;
+using ServerEvents.Hosting;
+using ServerEvents.Protocol;
+using ServerEvents.Subscriptions;
+
+namespace ServerEvents.Endpoints;
+
+/// <summary>
+/// <c>GET /event-stream</c>: opens a subscription and holds its stream. The stream starts with
+/// <c>cmd.onConnect</c>, then (when resuming with Last-Event-ID) every missed event, then live events.
+/// </summary>
+internal sealed partial class EventStreamEndpoint(
+    ServerEventsService serverEvents,
+    IClusterTier cluster,
+    SubscriberIdentityResolver identities,
+    ServerEventsMetrics metrics,
+    ServerEventsNode node,
+    IHostApplicationLifetime lifetime,
+    IOptionsMonitor<ServerEventsOptions> optionsMonitor,
+    ILogger<EventStreamEndpoint> logger)
+{
+    private const string ConnectSelector = "cmd.onConnect";
+    private const string ReplayGapSelector = "cmd.onReplayGap";
+    private const string LastEventIdHeader = "Last-Event-ID";
+
+    public async Task HandleAsync(HttpContext context)
+    {
+        var options = optionsMonitor.CurrentValue;
+        var request = context.Request;
+        if (options.LimitToAuthenticatedUsers && context.User.Identity?.IsAuthenticated != true)
+        {
+            await ErrorResponse.WriteAsync(context, StatusCodes.Status401Unauthorized, "Sign in to subscribe to server events.").ConfigureAwait(false);
+            return;
+        }
+
+        var channels = new ChannelNames(options.MaxChannelNameLength, options.MaxChannelsPerConnection)
+            .Parse([.. request.Query["channels"], .. request.Query["channel"]]);
+        if (!channels.IsValid)
+        {
+            await ErrorResponse.WriteAsync(context, StatusCodes.Status400BadRequest, channels.Error!).ConfigureAwait(false);
+            return;
+        }
+
+        var lastEventId = request.Headers[LastEventIdHeader].FirstOrDefault() ?? request.Query["lastEventId"].FirstOrDefault();
+        long? resumeAfter = null;
+        if (!string.IsNullOrEmpty(lastEventId))
+        {
+            if (!long.TryParse(lastEventId, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed))
+            {
+                await ErrorResponse.WriteAsync(context, StatusCodes.Status400BadRequest, $"Last-Event-ID '{lastEventId}' is not a non-negative integer.")
+                    .ConfigureAwait(false);
+                return;
+            }
+
+            resumeAfter = parsed;
+        }
+
+        if (options.Hooks.OnInit is { } onInit)
+        {
+            var init = new StreamInitContext(context);
+            await onInit(init).ConfigureAwait(false);
+            if (init.RejectedStatusCode is { } status)
+            {
+                await ErrorResponse.WriteAsync(context, status, init.RejectedMessage ?? "The stream was refused.").ConfigureAwait(false);
+                return;
+            }
+        }
+
+        var info = await CreateSubscriptionAsync(context, options, channels.Names.Count > 0 ? channels.Names : [ChannelNames.Default]).ConfigureAwait(false);
+        var connectArgs = CreateConnectArgs(request, info, options);
+        if (options.Hooks.OnConnect is { } onConnect)
+        {
+            await onConnect(info, connectArgs).ConfigureAwait(false);
+        }
+
+        await StreamAsync(context, info, connectArgs, resumeAfter, options).ConfigureAwait(false);
+    }
+
+    private async Task StreamAsync(HttpContext context, SubscriptionInfo info, IDictionary<string, string> connectArgs, long? resumeAfter, ServerEventsOptions options)
+    {
+        var response = context.Response;
+        response.ContentType = "text/event-stream";
+        response.Headers.CacheControl = "no-cache";
+        response.Headers["X-Accel-Buffering"] = "no";
+        context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
+
+        using var connection = new EventStreamConnection(info, options.ConnectionQueueCapacity);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, connection.Closed, lifetime.ApplicationStopping);
+        try
+        {
+            var watermark = await serverEvents.RegisterAsync(connection, stop.Token).ConfigureAwait(false);
+            await response.StartAsync(stop.Token).ConfigureAwait(false);
+
+            var writer = await WriteOpeningAsync(response, info, connectArgs, resumeAfter, watermark, stop.Token).ConfigureAwait(false);
+            await writer.FlushAsync(stop.Token).ConfigureAwait(false);
+            await writer.PumpAsync(connection, stop.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            // The client went away, the subscription was removed, its queue overflowed, or the app is stopping.
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException)
+        {
+            LogStreamFailed(ex, info.Id);
+            if (options.Hooks.OnError is { } onError)
+            {
+                await onError(info, ex).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            await serverEvents.ReleaseAsync(connection, CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Writes <c>cmd.onConnect</c> and, when resuming, the replay gap notice and every missed event for this
+    /// subscription's channels and user, oldest first. Returns the writer positioned after the replay.
+    /// </summary>
+    private async Task<FrameWriter> WriteOpeningAsync(
+        HttpResponse response,
+        SubscriptionInfo info,
+        IDictionary<string, string> connectArgs,
+        long? resumeAfter,
+        long watermark,
+        CancellationToken cancellationToken)
+    {
+        if (resumeAfter is not { } after)
+        {
+            var fresh = new FrameWriter(response.BodyWriter, metrics, watermark);
+            fresh.WriteAtCursor(ConnectSelector, serverEvents.Serialize(connectArgs));
+            return fresh;
+        }
+
+        var log = await cluster.Events.ReadAsync(after, watermark, cancellationToken).ConfigureAwait(false);
+
+        // A cursor beyond anything this log assigned comes from another log (a restarted embedded node):
+        // nothing after it can be found, so the stream starts from now and says so.
+        var unknownCursor = after > log.Head;
+        var writer = new FrameWriter(response.BodyWriter, metrics, unknownCursor ? watermark : after);
+        writer.WriteAtCursor(ConnectSelector, serverEvents.Serialize(connectArgs));
+        if (unknownCursor || after < log.EvictedThrough)
+        {
+            LogReplayGap(info.Id, after, log.OldestAvailableId);
+            writer.WriteAtCursor(ReplayGapSelector, serverEvents.Serialize(new ReplayGap(after, log.OldestAvailableId)));
+        }
+
+        var replayed = 0;
+        foreach (var missed in log.Events)
+        {
+            if (missed.Target.Includes(info) && writer.Write(missed))
+            {
+                replayed++;
+            }
+        }
+
+        writer.AdvanceTo(watermark);
+        metrics.EventsReplayed(replayed);
+        return writer;
+    }
+
+    private async Task<SubscriptionInfo> CreateSubscriptionAsync(HttpContext context, ServerEventsOptions options, IReadOnlyList<string> channels)
+    {
+        var identity = await identities.ResolveAsync(context, context.RequestAborted).ConfigureAwait(false);
+        var id = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(18));
+        var created = new SubscriptionCreatedContext(context, identity, id, channels);
+        if (options.Hooks.OnCreated is { } onCreated)
+        {
+            await onCreated(created).ConfigureAwait(false);
+        }
+
+        return new SubscriptionInfo
+        {
+            Id = id,
+            UserId = identity.UserId,
+            UserName = identity.UserName,
+            DisplayName = identity.DisplayName,
+            ProfileUrl = identity.ProfileUrl,
+            SessionId = identity.SessionId,
+            IsAuthenticated = identity.IsAuthenticated,
+            Channels = channels,
+            CreatedAt = DateTimeOffset.UtcNow,
+            NodeId = node.Id,
+            Meta = new Dictionary<string, string>(created.Meta, StringComparer.Ordinal),
+        };
+    }
+
+    private static Dictionary<string, string> CreateConnectArgs(HttpRequest request, SubscriptionInfo info, ServerEventsOptions options)
+    {
+        var baseUrl = $"{request.Scheme}://{request.Host}{request.PathBase}";
+        var paths = options.Paths;
+        var args = info.ToPublicInfo();
+        args["id"] = info.Id;
+        AddUrl(args, "unRegisterUrl", baseUrl, paths.Unregister, "?id=" + info.Id);
+        AddUrl(args, "heartbeatUrl", baseUrl, paths.Heartbeat, "?id=" + info.Id);
+        AddUrl(args, "updateSubscriberUrl", baseUrl, paths.Subscribers, "/" + info.Id);
+        args["heartbeatIntervalMs"] = ((long)options.HeartbeatInterval.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
+        args["idleTimeoutMs"] = ((long)options.IdleTimeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
+        return args;
+    }
+
+    private static void AddUrl(Dictionary<string, string> args, string name, string baseUrl, string? path, string suffix)
+    {
+        if (!string.IsNullOrEmpty(path))
+        {
+            args[name] = baseUrl + path + suffix;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Stream of subscription {SubscriptionId} failed")]
+    private partial void LogStreamFailed(Exception exception, string subscriptionId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Subscription {SubscriptionId} resumed after {LastEventId}, older than the oldest retained event {OldestAvailableId}")]
+    private partial void LogReplayGap(string subscriptionId, long lastEventId, long? oldestAvailableId);
+
+    private sealed record ReplayGap(long LastEventId, long? OldestAvailableId);
+}

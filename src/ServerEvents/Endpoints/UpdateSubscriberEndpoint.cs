@@ -1,0 +1,37 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Options;
+using ServerEvents.Hosting;
+
+namespace ServerEvents.Endpoints;
+
+/// <summary>
+/// <c>POST /event-subscribers/{id}</c> and the UpdateEventSubscriber forms (id in the body): leaves
+/// <c>unsubscribeChannels</c>, then joins <c>subscribeChannels</c>; answers <c>{}</c>.
+/// </summary>
+internal sealed class UpdateSubscriberEndpoint(IServerEvents serverEvents, IOptionsMonitor<ServerEventsOptions> options)
+{
+    public async Task HandleAsync(HttpContext context)
+    {
+        var fields = await RequestFields.ReadAsync(context.Request, options.CurrentValue.MaxRequestBodySize, context.RequestAborted)
+            .ConfigureAwait(false);
+        var id = context.Request.RouteValues["id"] as string ?? fields.Get("id");
+        if (string.IsNullOrEmpty(id))
+        {
+            await ErrorResponse.WriteAsync(context, StatusCodes.Status400BadRequest, "The subscription 'id' is required.").ConfigureAwait(false);
+            return;
+        }
+
+        var updated = await serverEvents.UpdateChannelsAsync(
+            id,
+            fields.GetList("unsubscribeChannels"),
+            fields.GetList("subscribeChannels"),
+            context.RequestAborted).ConfigureAwait(false);
+        if (updated is null)
+        {
+            await ErrorResponse.WriteSubscriptionNotFoundAsync(context, id).ConfigureAwait(false);
+            return;
+        }
+
+        await context.Response.WriteAsJsonAsync(new Dictionary<string, string>(), context.RequestAborted).ConfigureAwait(false);
+    }
+}

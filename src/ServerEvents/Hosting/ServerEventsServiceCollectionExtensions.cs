@@ -1,0 +1,72 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using ServerEvents;
+using ServerEvents.Cluster;
+using ServerEvents.Cluster.Embedded;
+using ServerEvents.Delivery;
+using ServerEvents.Diagnostics;
+using ServerEvents.Endpoints;
+using ServerEvents.Expiry;
+using ServerEvents.Hosting;
+using ServerEvents.Subscriptions;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers the server events feature.</summary>
+public static class ServerEventsServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds server events with the embedded cluster tier (unless another <see cref="IClusterTier"/> is registered),
+    /// binding <see cref="ServerEventsOptions"/> from the <c>ServerEvents</c> configuration section and then
+    /// applying <paramref name="configure"/>.
+    /// </summary>
+    public static IServiceCollection AddServerEvents(this IServiceCollection services, Action<ServerEventsOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var options = services.AddOptions<ServerEventsOptions>().BindConfiguration(ServerEventsOptions.SectionName);
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        options.Validate(o => o.IdleTimeout > o.HeartbeatInterval, "ServerEvents:IdleTimeout must be longer than ServerEvents:HeartbeatInterval.")
+            .Validate(o => o.ConnectionQueueCapacity > 0 && o.MaxMessageSize > 0 && o.MaxRequestBodySize > 0, "ServerEvents queue and size limits must be positive.")
+            .Validate(o => o.MaxChannelsPerConnection > 0 && o.MaxChannelNameLength > 0, "ServerEvents channel limits must be positive.")
+            .Validate(o => o.ReplayRetentionCount >= 0 && o.ExpirySweepInterval > TimeSpan.Zero, "ServerEvents retention and sweep settings must be positive.")
+            .ValidateOnStart();
+
+        services.AddMetrics();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<ServerEventsNode>();
+        services.TryAddSingleton<ServerEventsMetrics>();
+        services.TryAddSingleton<SubscriptionRegistry>();
+        services.TryAddSingleton<LocalEventDispatcher>();
+        services.TryAddSingleton<SubscriberIdentityResolver>();
+        services.TryAddSingleton(sp =>
+        {
+            var current = sp.GetRequiredService<IOptions<ServerEventsOptions>>().Value;
+            return new EventLogRetention(current.ReplayRetentionCount, current.ReplayRetentionAge);
+        });
+
+        services.TryAddSingleton<InMemorySubscriptionDirectory>();
+        services.TryAddSingleton<InMemorySequenceStore>();
+        services.TryAddSingleton<InMemoryEventBus>();
+        services.TryAddSingleton<IClusterTier, EmbeddedClusterTier>();
+
+        services.TryAddSingleton<ServerEventsService>();
+        services.TryAddSingleton<IServerEvents>(sp => sp.GetRequiredService<ServerEventsService>());
+
+        services.TryAddSingleton<EventStreamEndpoint>();
+        services.TryAddSingleton<HeartbeatEndpoint>();
+        services.TryAddSingleton<UnregisterEndpoint>();
+        services.TryAddSingleton<SubscribersEndpoint>();
+        services.TryAddSingleton<UpdateSubscriberEndpoint>();
+        services.TryAddSingleton<ClientScriptEndpoint>();
+
+        services.AddHostedService<FanOutAttachment>();
+        services.AddHostedService<IdleSubscriptionSweeper>();
+        services.AddHealthChecks().AddCheck<ClusterTierHealthCheck>("server-events-cluster", tags: ["ready"]);
+        return services;
+    }
+}

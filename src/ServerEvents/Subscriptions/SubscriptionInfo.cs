@@ -1,0 +1,70 @@
+using System.Globalization;
+
+namespace ServerEvents.Subscriptions;
+
+/// <summary>
+/// What the cluster knows about one subscription: its identity, channels and custom meta.
+/// Immutable once registered; a channel change produces a new instance.
+/// </summary>
+public sealed record SubscriptionInfo
+{
+    /// <summary>The subscription id: random, URL-safe and unguessable.</summary>
+    public required string Id { get; init; }
+
+    /// <summary>The user id; <c>-n</c> for anonymous users.</summary>
+    public required string UserId { get; init; }
+
+    /// <summary>The user name, when the user is signed in.</summary>
+    public string? UserName { get; init; }
+
+    /// <summary>The name shown to other users; <c>user{n}</c> for anonymous users.</summary>
+    public required string DisplayName { get; init; }
+
+    /// <summary>The session id, from the configured claim or cookie.</summary>
+    public string? SessionId { get; init; }
+
+    /// <summary>A picture of the user, when known.</summary>
+    public string? ProfileUrl { get; init; }
+
+    /// <summary>Whether the user is signed in.</summary>
+    public bool IsAuthenticated { get; init; }
+
+    /// <summary>The channels the subscription is in.</summary>
+    public required IReadOnlyList<string> Channels { get; init; }
+
+    /// <summary>When the subscription was created.</summary>
+    public DateTimeOffset CreatedAt { get; init; }
+
+    /// <summary>The node that holds the connection.</summary>
+    public required string NodeId { get; init; }
+
+    /// <summary>Custom public meta, added by the on-created hook; sent with join, leave and update notices.</summary>
+    public IReadOnlyDictionary<string, string> Meta { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>
+    /// The public info sent in join, leave, update and heartbeat notices and by the subscribers endpoints:
+    /// string values only, null values left out.
+    /// </summary>
+    public Dictionary<string, string> ToPublicInfo()
+    {
+        var info = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["userId"] = UserId,
+            ["isAuthenticated"] = IsAuthenticated ? "true" : "false",
+            ["displayName"] = DisplayName,
+            ["channels"] = string.Join(',', Channels),
+            ["createdAt"] = CreatedAt.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture),
+        };
+        if (ProfileUrl is not null)
+        {
+            info["profileUrl"] = ProfileUrl;
+        }
+
+        foreach (var (key, value) in Meta)
+        {
+            info.TryAdd(key, value);
+        }
+
+        return info;
+    }
+}

@@ -1,0 +1,164 @@
+using System.Net.ServerSentEvents;
+using System.Threading.Channels;
+
+namespace ServerEvents.Testing;
+
+/// <summary>
+/// An open <c>/event-stream</c> read in the background with <see cref="SseParser"/>; tests await the frames
+/// they expect instead of sleeping.
+/// </summary>
+public sealed class EventStreamReader : IAsyncDisposable
+{
+    /// <summary>How long a test waits for an expected frame before failing.</summary>
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(15);
+
+    private readonly Channel<ServerEventFrame> _frames = Channel.CreateUnbounded<ServerEventFrame>();
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _pump;
+
+    private EventStreamReader(HttpResponseMessage response, Stream body)
+    {
+        Response = response;
+        _pump = PumpAsync(body);
+    }
+
+    /// <summary>The response (status and headers).</summary>
+    public HttpResponseMessage Response { get; }
+
+    /// <summary>Every frame read so far, in order.</summary>
+    public List<ServerEventFrame> Received { get; } = [];
+
+    /// <summary>Completes when the server ends the stream.</summary>
+    public Task Completion => _pump;
+
+    /// <summary>The <c>cmd.onConnect</c> arguments, once <see cref="ConnectAsync"/> has read them.</summary>
+    public Dictionary<string, string> Connect { get; private set; } = [];
+
+    /// <summary>The subscription id from <c>cmd.onConnect</c>.</summary>
+    public string SubscriptionId => Connect["id"];
+
+    /// <summary>Opens a stream and reads its <c>cmd.onConnect</c>.</summary>
+    public static async Task<EventStreamReader> OpenAsync(HttpClient client, string pathAndQuery = "event-stream", string? lastEventId = null)
+    {
+        var reader = await StartAsync(client, pathAndQuery, lastEventId).ConfigureAwait(false);
+        if (!reader.Response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"The stream answered {(int)reader.Response.StatusCode}: {await reader.Response.Content.ReadAsStringAsync().ConfigureAwait(false)}");
+        }
+
+        await reader.ConnectAsync().ConfigureAwait(false);
+        return reader;
+    }
+
+    /// <summary>Opens a stream without reading anything (for tests of headers and refusals).</summary>
+    public static async Task<EventStreamReader> StartAsync(HttpClient client, string pathAndQuery = "event-stream", string? lastEventId = null)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, pathAndQuery);
+        if (lastEventId is not null)
+        {
+            request.Headers.Add("Last-Event-ID", lastEventId);
+        }
+
+        var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead).ConfigureAwait(false);
+        var body = response.IsSuccessStatusCode ? await response.Content.ReadAsStreamAsync().ConfigureAwait(false) : Stream.Null;
+        return new EventStreamReader(response, body);
+    }
+
+    /// <summary>Reads the first frame, which must be <c>cmd.onConnect</c>.</summary>
+    public async Task<Dictionary<string, string>> ConnectAsync()
+    {
+        var first = await NextAsync().ConfigureAwait(false);
+        if (first.Selector != "cmd.onConnect")
+        {
+            throw new InvalidOperationException($"The first frame was {first.Data}, not cmd.onConnect.");
+        }
+
+        Connect = first.Info;
+        return Connect;
+    }
+
+    /// <summary>The next frame.</summary>
+    public async Task<ServerEventFrame> NextAsync(TimeSpan? timeout = null)
+    {
+        using var cts = new CancellationTokenSource(timeout ?? DefaultTimeout);
+        try
+        {
+            return await _frames.Reader.ReadAsync(cts.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"No frame arrived within {timeout ?? DefaultTimeout}. Received so far: {string.Join(" | ", Received.Select(f => f.Data))}");
+        }
+        catch (ChannelClosedException)
+        {
+            throw new InvalidOperationException($"The stream ended. Received: {string.Join(" | ", Received.Select(f => f.Data))}");
+        }
+    }
+
+    /// <summary>Skips frames until one matches.</summary>
+    public async Task<ServerEventFrame> WaitForAsync(Func<ServerEventFrame, bool> match, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? DefaultTimeout);
+        while (true)
+        {
+            var remaining = deadline - DateTime.UtcNow;
+            var frame = await NextAsync(remaining > TimeSpan.Zero ? remaining : TimeSpan.FromMilliseconds(1)).ConfigureAwait(false);
+            if (match(frame))
+            {
+                return frame;
+            }
+        }
+    }
+
+    /// <summary>Skips frames until one with this full selector (e.g. <c>home@cmd.onJoin</c>) arrives.</summary>
+    public Task<ServerEventFrame> WaitForAsync(string fullSelector, TimeSpan? timeout = null) =>
+        WaitForAsync(f => f.FullSelector == fullSelector, timeout);
+
+    /// <summary>Waits until the server ends the stream.</summary>
+    public async Task WaitForEndAsync(TimeSpan? timeout = null)
+    {
+        await _pump.WaitAsync(timeout ?? DefaultTimeout).ConfigureAwait(false);
+    }
+
+    /// <summary>Drops the connection.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync().ConfigureAwait(false);
+        Response.Dispose();
+        try
+        {
+            await _pump.ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or IOException or ObjectDisposedException or HttpRequestException)
+        {
+            // Dropping the connection is the point.
+        }
+
+        _stop.Dispose();
+    }
+
+    private async Task PumpAsync(Stream body)
+    {
+        try
+        {
+            await foreach (var item in SseParser.Create(body).EnumerateAsync(_stop.Token).ConfigureAwait(false))
+            {
+                var frame = new ServerEventFrame(item.EventId ?? string.Empty, item.Data);
+                lock (Received)
+                {
+                    Received.Add(frame);
+                }
+
+                _frames.Writer.TryWrite(frame);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or HttpRequestException && !_stop.IsCancellationRequested)
+        {
+            // The server closed the connection abruptly; Completion reports the end either way.
+        }
+        finally
+        {
+            _frames.Writer.TryComplete();
+        }
+    }
+}

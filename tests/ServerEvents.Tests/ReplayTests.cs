@@ -1,0 +1,136 @@
+using System.Collections.Concurrent;
+
+namespace ServerEvents.Tests;
+
+/// <summary>Resuming with Last-Event-ID: nothing missed, nothing twice, and an honest gap notice.</summary>
+public sealed class ReplayTests
+{
+    private const int Publishers = 4;
+    private const int PerPublisher = 400;
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_reconnect_with_last_event_id_misses_nothing_while_several_publishers_run(bool useHeader)
+    {
+        await using var server = await LoopbackServer.StartAsync();
+        using var client = server.CreateClient(new TestUser("9", "ivy", "Ivy"));
+        var first = await EventStreamReader.OpenAsync(client, "event-stream?channels=feed");
+
+        var publishing = Enumerable.Range(0, Publishers).Select(p => Task.Run(async () =>
+        {
+            for (var n = 0; n < PerPublisher; n++)
+            {
+                // Half the traffic is for the user rather than the channel: replay covers both.
+                if (n % 2 == 0)
+                {
+                    await server.ServerEvents.NotifyChannelAsync("feed", "cmd.msg", new Numbered(p, n));
+                }
+                else
+                {
+                    await server.ServerEvents.NotifyUserIdAsync("9", "cmd.msg", new Numbered(p, n));
+                }
+            }
+        })).ToArray();
+
+        await first.WaitForAsync(f => f.Selector == "cmd.msg" && first.Received.Count(r => r.Selector == "cmd.msg") >= 150);
+        await first.DisposeAsync();
+        var beforeDrop = Messages(first.Received);
+        var lastEventId = first.Received[^1].Id;
+
+        await using var second = useHeader
+            ? await EventStreamReader.OpenAsync(client, "event-stream?channels=feed", lastEventId)
+            : await EventStreamReader.OpenAsync(client, "event-stream?channels=feed&lastEventId=" + lastEventId);
+        await Task.WhenAll(publishing);
+        await second.WaitForAsync(_ => beforeDrop.Count + Messages(second.Received).Count >= Publishers * PerPublisher);
+        await server.ServerEvents.NotifyAllAsync("cmd.sentinel", null);
+        await second.WaitForAsync(f => f.Selector == "cmd.sentinel");
+
+        var all = beforeDrop.Concat(Messages(second.Received)).ToList();
+        Assert.Equal(Publishers * PerPublisher, all.Count);
+        Assert.Equal(all.Count, all.Distinct().Count());
+        foreach (var publisher in all.GroupBy(m => m.P))
+        {
+            Assert.Equal(Enumerable.Range(0, PerPublisher), publisher.Select(m => m.N));
+        }
+
+        Assert.True(server.ServerEvents.GetStatistics().EventsReplayed > 0, "the resumed stream should have been replayed something");
+        var ids = second.Received.Select(f => f.EventId).ToList();
+        Assert.Equal(ids.Order(), ids);
+        Assert.Equal(lastEventId, second.Received[0].Id);
+    }
+
+    [Fact]
+    public async Task A_cursor_older_than_the_retention_gets_a_replay_gap_then_what_is_left()
+    {
+        await using var server = await LoopbackServer.StartAsync(o =>
+        {
+            o.ReplayRetentionCount = 5;
+            o.NotifyChannelOfSubscriptions = false;
+        });
+        using var client = server.CreateClient();
+        var first = await EventStreamReader.OpenAsync(client, "event-stream?channels=news");
+        await server.ServerEvents.NotifyChannelAsync("news", "cmd.item", 0);
+        var lastSeen = await first.WaitForAsync("news@cmd.item");
+        await first.DisposeAsync();
+        var published = new List<long>();
+        for (var i = 1; i <= 20; i++)
+        {
+            published.Add(await server.ServerEvents.NotifyChannelAsync("news", "cmd.item", i));
+        }
+
+        await using var second = await EventStreamReader.OpenAsync(client, "event-stream?channels=news", lastSeen.Id);
+
+        var gap = await second.NextAsync();
+        Assert.Equal("cmd.onReplayGap", gap.Selector);
+        Assert.Equal(lastSeen.EventId, gap.Json.GetProperty("lastEventId").GetInt64());
+        Assert.Equal(published[^5], gap.Json.GetProperty("oldestAvailableId").GetInt64());
+        var replayed = new List<string>();
+        for (var i = 0; i < 5; i++)
+        {
+            replayed.Add((await second.NextAsync()).Body);
+        }
+
+        Assert.Equal(["16", "17", "18", "19", "20"], replayed);
+    }
+
+    [Fact]
+    public async Task A_cursor_this_log_never_issued_gets_a_gap_and_live_events()
+    {
+        await using var server = await LoopbackServer.StartAsync(o => o.NotifyChannelOfSubscriptions = false);
+        using var client = server.CreateClient();
+
+        await using var stream = await EventStreamReader.OpenAsync(client, "event-stream?channels=news", "999999");
+        var gap = await stream.NextAsync();
+        Assert.Equal("cmd.onReplayGap", gap.Selector);
+        await server.ServerEvents.NotifyChannelAsync("news", "cmd.item", "live");
+        Assert.Equal("\"live\"", (await stream.NextAsync()).Body);
+    }
+
+    [Fact]
+    public async Task Replay_skips_events_for_other_channels_users_and_subscriptions()
+    {
+        await using var server = await LoopbackServer.StartAsync(o => o.NotifyChannelOfSubscriptions = false);
+        using var client = server.CreateClient(new TestUser("5", "kim", "Kim"));
+        var first = await EventStreamReader.OpenAsync(client, "event-stream?channels=mine");
+        var cursor = first.Received[^1].Id;
+        await first.DisposeAsync();
+
+        await server.ServerEvents.NotifyChannelAsync("other", "cmd.x", "other channel");
+        await server.ServerEvents.NotifyUserIdAsync("6", "cmd.x", "other user");
+        await server.ServerEvents.NotifySubscriptionAsync(first.SubscriptionId, "cmd.x", "old subscription");
+        await server.ServerEvents.NotifyChannelAsync("mine", "cmd.x", "mine");
+        await server.ServerEvents.NotifyUserIdAsync("5", "cmd.x", "me");
+
+        await using var second = await EventStreamReader.OpenAsync(client, "event-stream?channels=mine", cursor);
+        Assert.Equal("\"mine\"", (await second.NextAsync()).Body);
+        Assert.Equal("\"me\"", (await second.NextAsync()).Body);
+        await server.ServerEvents.NotifyAllAsync("cmd.sentinel", null);
+        Assert.Equal("cmd.sentinel", (await second.NextAsync()).Selector);
+    }
+
+    private static List<Numbered> Messages(IEnumerable<ServerEventFrame> frames) =>
+        [.. frames.Where(f => f.Selector == "cmd.msg").Select(f => System.Text.Json.JsonSerializer.Deserialize<Numbered>(f.Body, System.Text.Json.JsonSerializerOptions.Web)!)];
+
+    private sealed record Numbered(int P, int N);
+}
