@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Runs every test of the repository: installs what the tests need when it is missing, builds once in
+# Release, then runs the .NET test projects, the JavaScript client's unit tests and the ServiceStack
+# client compatibility tests, and prints one closing line with the totals.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+results=$(mktemp -d)
+trap 'rm -rf "$results"' EXIT
+
+need_apt=()
+command -v node >/dev/null 2>&1 || need_apt+=(nodejs)
+command -v npm >/dev/null 2>&1 || need_apt+=(npm)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  echo "== installing ${need_apt[*]} with apt-get"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}"
+fi
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+echo "== building (Release)"
+dotnet build ServerEvents.slnx -c Release -nologo -v quiet
+
+passed=0
+failed=0
+status=0
+
+echo "== .NET tests"
+for project in tests/*.Tests/*.csproj; do
+  name=$(basename "$project" .csproj)
+  log="$results/$name.log"
+  if ! dotnet test "$project" -c Release --no-build --nologo 2>&1 | tee "$log"; then
+    status=1
+  fi
+  line=$(grep -E '^(Passed|Failed)!' "$log" | tail -n 1 || true)
+  if [ -z "$line" ]; then
+    echo "!! $name reported no result"
+    status=1
+    continue
+  fi
+  passed=$((passed + $(sed -E 's/.*Passed: *([0-9]+).*/\1/' <<<"$line")))
+  failed=$((failed + $(sed -E 's/.*Failed: *([0-9]+),.*/\1/' <<<"$line")))
+done
+
+run_node_tests() {
+  local label=$1 dir=$2 log="$results/$1.log"
+  echo "== $label"
+  if ! (cd "$dir" && node --test --test-reporter=tap 2>&1) | tee "$log"; then
+    status=1
+  fi
+  passed=$((passed + $(grep -E '^# pass ' "$log" | awk '{print $3}' | tail -n 1 || echo 0)))
+  failed=$((failed + $(grep -E '^# fail ' "$log" | awk '{print $3}' | tail -n 1 || echo 0)))
+}
+
+run_node_tests "JavaScript client unit tests" tests/js
+
+(cd tests/compat && npm ci --no-audit --no-fund --loglevel=error)
+SERVER_EVENTS_API_DLL="$root/src/Api/bin/Release/net10.0/ServerEvents.Api.dll" run_node_tests "ServiceStack client compatibility" tests/compat
+
+echo
+echo "tests: $passed passed, $failed failed"
+if [ "$failed" -gt 0 ]; then
+  status=1
+fi
+exit $status
