@@ -11,6 +11,8 @@ trap 'rm -rf "$results"' EXIT
 need_apt=()
 command -v node >/dev/null 2>&1 || need_apt+=(nodejs)
 command -v npm >/dev/null 2>&1 || need_apt+=(npm)
+# The browser tests drive Debian's Chromium; Playwright never downloads a browser here.
+[ -x /usr/bin/chromium ] || need_apt+=(chromium)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "== installing ${need_apt[*]} with apt-get"
   apt-get update -qq
