@@ -2,6 +2,8 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 
 var builder = WebApplication.CreateBuilder(args);
 
+// Cluster tier: the embedded one unless configuration selects another (ServerEvents:Cluster:Provider).
+
 builder.Services.AddServerEvents();
 
 var app = builder.Build();

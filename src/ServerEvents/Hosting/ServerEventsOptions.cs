@@ -56,6 +56,9 @@ public sealed class ServerEventsOptions
     /// <summary>The longest channel name. Default 128.</summary>
     public int MaxChannelNameLength { get; set; } = 128;
 
+    /// <summary>How many chat messages the embedded history keeps per channel. Default 1,000.</summary>
+    public int ChatHistoryPerChannel { get; set; } = 1_000;
+
     /// <summary>How message bodies are serialised. Defaults to the web defaults (camelCase).</summary>
     public JsonSerializerOptions JsonSerializerOptions { get; set; } = new(JsonSerializerDefaults.Web);
 

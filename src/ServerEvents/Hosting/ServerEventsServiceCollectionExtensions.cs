@@ -8,6 +8,8 @@ using ServerEvents.Delivery;
 using ServerEvents.Diagnostics;
 using ServerEvents.Endpoints;
 using ServerEvents.Expiry;
+using ServerEvents.History;
+using ServerEvents.History.Embedded;
 using ServerEvents.Hosting;
 using ServerEvents.Subscriptions;
 
@@ -53,6 +55,7 @@ public static class ServerEventsServiceCollectionExtensions
         services.TryAddSingleton<InMemorySequenceStore>();
         services.TryAddSingleton<InMemoryEventBus>();
         services.TryAddSingleton<IClusterTier, EmbeddedClusterTier>();
+        services.TryAddSingleton<IChatHistoryStore, InMemoryChatHistoryStore>();
 
         services.TryAddSingleton<ServerEventsService>();
         services.TryAddSingleton<IServerEvents>(sp => sp.GetRequiredService<ServerEventsService>());
