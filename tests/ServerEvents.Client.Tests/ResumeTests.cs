@@ -1,0 +1,157 @@
+using System.Collections.Concurrent;
+using Microsoft.AspNetCore.Http;
+
+namespace ServerEvents.Client.Tests;
+
+/// <summary>A connection the server drops is resumed from the last event id: every event arrives exactly once, in order.</summary>
+public sealed class ResumeTests
+{
+    [Fact]
+    public async Task A_connection_aborted_by_the_server_resumes_from_the_last_event_id_without_losing_or_repeating_events()
+    {
+        var requests = new ConcurrentDictionary<string, HttpContext>();
+        var resumeCursors = new Recorder<string>();
+        var resumeGate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var server = await LoopbackServer.StartAsync(o =>
+        {
+            o.Hooks.OnInit = async init =>
+            {
+                if (init.HttpContext.Request.Headers["Last-Event-ID"].FirstOrDefault() is { } cursor)
+                {
+                    resumeCursors.Add(cursor);
+
+                    // Held until the test has published what the client must catch up on.
+                    await resumeGate.Task;
+                }
+            };
+            o.Hooks.OnCreated = created =>
+            {
+                requests[created.SubscriptionId] = created.HttpContext;
+                return Task.CompletedTask;
+            };
+        });
+        await using var client = ClientFactory.Create(server, "numbers");
+        var numbers = new Recorder<int>();
+        var connects = new Recorder<ServerEventConnect>();
+        var reconnects = new Recorder<ServerEventReconnect>();
+        client.On<int>("number", (n, _) => numbers.Add(n));
+        client.OnConnect += (_, connect) => connects.Add(connect);
+        client.OnReconnect += (_, reconnect) => reconnects.Add(reconnect);
+        var first = await client.StartAsync();
+
+        await PublishAsync(server, 1, 10);
+        await numbers.WaitForAsync(n => n == 10);
+        var cursor = client.LastEventId;
+
+        requests[first.Id].Abort();
+        var reconnect = await reconnects.NextAsync();
+        Assert.Contains(reconnect.Reason, new[] { ReconnectReason.StreamFailed, ReconnectReason.StreamEnded });
+        Assert.Equal(cursor.ToString(), await resumeCursors.NextAsync());
+
+        await PublishAsync(server, 11, 20);
+        resumeGate.SetResult();
+        var second = await connects.WaitForAsync(c => c.Id != first.Id);
+        await PublishAsync(server, 21, 30);
+
+        await numbers.WaitForAsync(n => n == 30);
+        Assert.Equal(Enumerable.Range(1, 30), numbers.All);
+        Assert.Equal(second.Id, client.SubscriptionId);
+        Assert.Single(reconnects.All);
+    }
+
+    [Fact]
+    public async Task A_connection_closed_for_overflowing_its_queue_resumes_without_losing_or_repeating_events()
+    {
+        await using var server = await LoopbackServer.StartAsync(o =>
+        {
+            o.ConnectionQueueCapacity = 4;
+            o.MaxMessageSize = 128 * 1024;
+        });
+        await using var client = ClientFactory.Create(server, "numbers");
+        var numbers = new Recorder<int>();
+        var reconnects = new Recorder<ServerEventReconnect>();
+        using var stalled = new ManualResetEventSlim();
+        client.On<Numbered>("number", (message, _) =>
+        {
+            if (message.N == 1)
+            {
+                // A deliberately slow consumer: the dispatch loop stops reading until the server gives up on it.
+                stalled.Wait(Recorder<int>.DefaultTimeout);
+            }
+
+            numbers.Add(message.N);
+        });
+        client.OnReconnect += (_, reconnect) => reconnects.Add(reconnect);
+        var first = await client.StartAsync();
+
+        // Large frames fill the socket buffers, then the connection's small queue, until the server closes it.
+        var padding = new string('x', 100_000);
+        var published = 0;
+        while (server.ServerEvents.GetStatistics().QueueOverflows == 0)
+        {
+            Assert.True(published < 2_000, "The server never closed the slow connection.");
+            await server.ServerEvents.NotifyChannelAsync("numbers", "cmd.number", new Numbered(++published, padding));
+        }
+
+        stalled.Set();
+        await reconnects.NextAsync();
+        var total = published + 10;
+        while (published < total)
+        {
+            await server.ServerEvents.NotifyChannelAsync("numbers", "cmd.number", new Numbered(++published, string.Empty));
+        }
+
+        await numbers.WaitForAsync(n => n == total, TimeSpan.FromSeconds(30));
+        Assert.Equal(Enumerable.Range(1, total), numbers.All);
+        Assert.NotEqual(first.Id, client.SubscriptionId);
+    }
+
+    [Fact]
+    public async Task Resuming_after_the_server_dropped_the_missed_events_raises_OnReplayGap()
+    {
+        var requests = new ConcurrentDictionary<string, HttpContext>();
+        var resumeGate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var server = await LoopbackServer.StartAsync(o =>
+        {
+            o.ReplayRetentionCount = 3;
+            o.Hooks.OnInit = init => init.HttpContext.Request.Headers.ContainsKey("Last-Event-ID") ? resumeGate.Task : Task.CompletedTask;
+            o.Hooks.OnCreated = created =>
+            {
+                requests[created.SubscriptionId] = created.HttpContext;
+                return Task.CompletedTask;
+            };
+        });
+        await using var client = ClientFactory.Create(server, "numbers");
+        var gaps = new Recorder<ServerEventReplayGap>();
+        var reconnects = new Recorder<ServerEventReconnect>();
+        var numbers = new Recorder<int>();
+        client.OnReplayGap += (_, gap) => gaps.Add(gap);
+        client.OnReconnect += (_, reconnect) => reconnects.Add(reconnect);
+        client.On<int>("number", (n, _) => numbers.Add(n));
+        var first = await client.StartAsync();
+        await PublishAsync(server, 1, 1);
+        await numbers.NextAsync();
+        var cursor = client.LastEventId!.Value;
+
+        requests[first.Id].Abort();
+        await reconnects.NextAsync();
+        await PublishAsync(server, 2, 20);
+        resumeGate.SetResult();
+
+        var gap = await gaps.NextAsync();
+        Assert.Equal(cursor, gap.LastEventId);
+        Assert.True(gap.OldestAvailableId > cursor + 1, $"Oldest available {gap.OldestAvailableId} should be past the cursor {cursor}.");
+        Assert.Equal(20, await numbers.WaitForAsync(n => n == 20));
+    }
+
+    private static async Task PublishAsync(LoopbackServer server, int from, int to)
+    {
+        for (var n = from; n <= to; n++)
+        {
+            await server.ServerEvents.NotifyChannelAsync("numbers", "cmd.number", n);
+        }
+    }
+
+    /// <summary>A numbered message with a body large enough to fill socket buffers.</summary>
+    public sealed record Numbered(int N, string Padding);
+}
