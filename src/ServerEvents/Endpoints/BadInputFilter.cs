@@ -3,32 +3,49 @@ using Microsoft.AspNetCore.Http;
 namespace ServerEvents.Endpoints;
 
 /// <summary>
-/// Turns bad input into a 4xx answer with a message: malformed or oversized bodies
-/// (<see cref="BadHttpRequestException"/>), oversized messages (413) and invalid names (400).
+/// Turns bad input into a 4xx answer with a message instead of a 500: malformed or oversized bodies
+/// (<see cref="BadHttpRequestException"/>), oversized messages (413) and invalid names or selectors (400).
+/// Add it to minimal-API endpoints with <c>.AddEndpointFilter&lt;BadInputFilter&gt;()</c>.
 /// </summary>
-internal static class BadInputFilter
+public sealed class BadInputFilter : IEndpointFilter
 {
-    public static RequestDelegate Wrap(Func<HttpContext, Task> handler) => async context =>
+    /// <inheritdoc />
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(next);
+        try
+        {
+            return await next(context).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (Describe(ex) is { } error && !context.HttpContext.Response.HasStarted)
+        {
+            await ErrorResponse.WriteAsync(context.HttpContext, error.StatusCode, error.Message).ConfigureAwait(false);
+            return Results.Empty;
+        }
+    }
+
+    internal static RequestDelegate Wrap(Func<HttpContext, Task> handler) => async context =>
     {
         try
         {
             await handler(context).ConfigureAwait(false);
         }
-        catch (BadHttpRequestException ex) when (!context.Response.HasStarted)
+        catch (Exception ex) when (Describe(ex) is { } error && !context.Response.HasStarted)
         {
-            await ErrorResponse.WriteAsync(context, ex.StatusCode, ex.Message).ConfigureAwait(false);
-        }
-        catch (MessageTooLargeException ex) when (!context.Response.HasStarted)
-        {
-            await ErrorResponse.WriteAsync(context, StatusCodes.Status413PayloadTooLarge, ex.Message).ConfigureAwait(false);
-        }
-        catch (ArgumentException ex) when (!context.Response.HasStarted)
-        {
-            await ErrorResponse.WriteAsync(context, StatusCodes.Status400BadRequest, StripParameterName(ex)).ConfigureAwait(false);
+            await ErrorResponse.WriteAsync(context, error.StatusCode, error.Message).ConfigureAwait(false);
         }
     };
 
+    private static (int StatusCode, string Message)? Describe(Exception exception) => exception switch
+    {
+        BadHttpRequestException bad => (bad.StatusCode, bad.Message),
+        MessageTooLargeException tooLarge => (StatusCodes.Status413PayloadTooLarge, tooLarge.Message),
+        ArgumentException argument => (StatusCodes.Status400BadRequest, WithoutParameterName(argument)),
+        _ => null,
+    };
+
     // ArgumentException appends " (Parameter 'x')", which means nothing to an HTTP caller.
-    private static string StripParameterName(ArgumentException ex) =>
+    private static string WithoutParameterName(ArgumentException ex) =>
         ex.ParamName is null ? ex.Message : ex.Message.Replace($" (Parameter '{ex.ParamName}')", string.Empty, StringComparison.Ordinal);
 }
