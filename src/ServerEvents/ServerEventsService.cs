@@ -98,11 +98,10 @@ public sealed partial class ServerEventsService : IServerEvents
         ArgumentNullException.ThrowIfNull(connection);
         var info = connection.Info;
 
-        // Queue locally first, then read the watermark: every event after it reaches the queue, and the
-        // caller replays anything up to it, so nothing published meanwhile can fall between the two.
-        _registry.Add(connection);
+        // Everything after the watermark reaches the queue and the caller replays anything up to it, so nothing
+        // published meanwhile can fall between the two.
+        var watermark = _dispatcher.Add(connection);
         _metrics.ConnectionOpened();
-        var watermark = _dispatcher.Watermark;
         await _cluster.Directory.AddAsync(info, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
         LogRegistered(info.Id, info.UserId, string.Join(',', info.Channels));
 

@@ -12,8 +12,9 @@ public sealed class LifecycleTests
     {
         await using var server = await LoopbackServer.StartAsync(o =>
         {
+            // The watcher heartbeats every 200 ms; a 3 s timeout leaves it room on a loaded machine.
             o.HeartbeatInterval = TimeSpan.FromMilliseconds(200);
-            o.IdleTimeout = TimeSpan.FromSeconds(1);
+            o.IdleTimeout = TimeSpan.FromSeconds(3);
         });
         using var client = server.CreateClient();
         await using var watcher = await EventStreamReader.OpenAsync(client, "event-stream?channels=room");

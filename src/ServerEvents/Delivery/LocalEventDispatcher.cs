@@ -13,6 +13,10 @@ public sealed partial class LocalEventDispatcher : IClusterEventSink
     private readonly SubscriptionRegistry _registry;
     private readonly ServerEventsMetrics _metrics;
     private readonly ILogger<LocalEventDispatcher> _logger;
+
+    // Held while an event is routed and while a connection is added: a connection then either is in the
+    // registry when an event is routed, or was added after the watermark moved past that event. Never neither.
+    private readonly Lock _dispatch = new();
     private long _watermark;
 
     /// <summary>Creates the dispatcher.</summary>
@@ -23,26 +27,51 @@ public sealed partial class LocalEventDispatcher : IClusterEventSink
         _logger = logger;
     }
 
-    /// <summary>
-    /// The newest position whose event has been handed to every matching local queue; a connection registered
-    /// before this was read receives every later event live.
-    /// </summary>
+    /// <summary>The newest position whose event has been handed to every matching local queue.</summary>
     public long Watermark => Volatile.Read(ref _watermark);
+
+    /// <summary>
+    /// Adds a connection to the local registry and returns the watermark at that instant: every event after it
+    /// reaches the connection's queue; everything up to it must come from the event log.
+    /// </summary>
+    public long Add(EventStreamConnection connection)
+    {
+        lock (_dispatch)
+        {
+            _registry.Add(connection);
+            return Watermark;
+        }
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// A node that joins a running cluster starts at the log's head: a stream resuming here from an older cursor
+    /// must be replayed up to that head, since those events will never arrive live.
+    /// </remarks>
+    public void OnAttached(long position)
+    {
+        if (position > Watermark)
+        {
+            Volatile.Write(ref _watermark, position);
+        }
+    }
 
     /// <inheritdoc />
     public void OnEvent(ClusterEvent clusterEvent)
     {
-        foreach (var connection in _registry.Resolve(clusterEvent.Target))
+        lock (_dispatch)
         {
-            if (!connection.TryEnqueue(clusterEvent))
+            foreach (var connection in _registry.Resolve(clusterEvent.Target))
             {
-                _metrics.QueueOverflowed();
-                LogOverflow(connection.Id, clusterEvent.Id);
+                if (!connection.TryEnqueue(clusterEvent))
+                {
+                    _metrics.QueueOverflowed();
+                    LogOverflow(connection.Id, clusterEvent.Id);
+                }
             }
-        }
 
-        // Published only after every local queue has the event: see ServerEventsService.OpenStreamAsync.
-        Volatile.Write(ref _watermark, clusterEvent.Id);
+            Volatile.Write(ref _watermark, clusterEvent.Id);
+        }
     }
 
     /// <inheritdoc />
