@@ -1,12 +1,17 @@
 #!/usr/bin/env bash
-# Runs every test of the repository: installs what the tests need when it is missing, builds once in
-# Release, then runs the .NET test projects, the JavaScript client's unit tests and the ServiceStack
-# client compatibility tests, and prints one closing line with the totals.
+# Runs every test of the repository: installs what the tests need when it is missing, starts a
+# throw-away PostgreSQL (scripts/postgres.sh), builds once in Release, then runs the .NET test projects,
+# the JavaScript client's unit tests and the ServiceStack client compatibility tests, and prints one
+# closing line with the totals.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 results=$(mktemp -d)
-trap 'rm -rf "$results"' EXIT
+cleanup() {
+  bash "$root/scripts/postgres.sh" stop "${SERVER_EVENTS_TEST_PGDIR:-}" || true
+  rm -rf "$results"
+}
+trap cleanup EXIT
 
 need_apt=()
 command -v node >/dev/null 2>&1 || need_apt+=(nodejs)
@@ -20,6 +25,11 @@ if [ ${#need_apt[@]} -gt 0 ]; then
 fi
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+# The PostgreSQL cluster tier's tests use it (SERVER_EVENTS_TEST_POSTGRES); stopped and deleted at exit.
+echo "== starting PostgreSQL"
+pg_env=$(bash scripts/postgres.sh start)
+eval "$pg_env"
 
 echo "== building (Release)"
 dotnet build ServerEvents.slnx -c Release -nologo -v quiet

@@ -92,6 +92,7 @@ public sealed partial class InMemoryEventBus : IEventBus
     {
         lock (_gate)
         {
+            sink.OnAttached(_head);
             _sinks.Add(sink);
         }
 

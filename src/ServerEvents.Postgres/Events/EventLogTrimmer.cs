@@ -1,0 +1,84 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using NpgsqlTypes;
+using ServerEvents.Cluster;
+
+namespace ServerEvents.Postgres.Events;
+
+/// <summary>
+/// Deletes what the replay retention no longer keeps, on a timer rather than on every publish so appends stay
+/// one statement. Replayable rows go by count and age and advance <c>evicted_through</c>; the other rows (signals,
+/// subscription-targeted events) are only needed by a node catching up, so they go with them or by age.
+/// Every node runs it; concurrent trims simply find less to do.
+/// </summary>
+internal sealed partial class EventLogTrimmer(
+    NpgsqlDataSource dataSource,
+    EventLogRetention retention,
+    TimeProvider time,
+    IOptions<PostgresClusterOptions> options,
+    ILogger<EventLogTrimmer> logger) : BackgroundService
+{
+    private const string TrimSql = """
+        WITH cutoff AS (
+            SELECT GREATEST(
+                       e.evicted_through,
+                       (SELECT max(position) FROM event_log WHERE replayable AND created_at < $1),
+                       (SELECT position FROM event_log WHERE replayable ORDER BY position DESC OFFSET $2 LIMIT 1)) AS evicted
+            FROM event_log_eviction e
+        ), trimmed AS (
+            DELETE FROM event_log l USING cutoff c
+            WHERE l.position <= c.evicted OR (NOT l.replayable AND l.created_at < $1)
+            RETURNING l.position
+        ), advanced AS (
+            UPDATE event_log_eviction e SET evicted_through = c.evicted
+            FROM cutoff c WHERE e.evicted_through < c.evicted
+        )
+        SELECT count(*) FROM trimmed
+        """;
+
+    /// <summary>Trims once.</summary>
+    /// <returns>How many rows were deleted.</returns>
+    public async Task<long> TrimAsync(CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(TrimSql);
+        command.Parameters.Add(new NpgsqlParameter { Value = time.GetUtcNow() - retention.MaxAge, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(new NpgsqlParameter { Value = (long)retention.MaxCount });
+        return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.RetentionSweepInterval, time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+            {
+                try
+                {
+                    var trimmed = await TrimAsync(stoppingToken).ConfigureAwait(false);
+                    if (trimmed > 0)
+                    {
+                        LogTrimmed(trimmed);
+                    }
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    // The database may be briefly unreachable; the next sweep trims what this one could not.
+                    LogTrimFailed(ex);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping.
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Trimmed {Count} rows from the event log")]
+    private partial void LogTrimmed(long count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Trimming the event log failed")]
+    private partial void LogTrimFailed(Exception exception);
+}

@@ -1,0 +1,127 @@
+using Microsoft.Extensions.Options;
+using Npgsql;
+using NpgsqlTypes;
+using ServerEvents.Cluster;
+
+namespace ServerEvents.Postgres.Events;
+
+/// <summary>
+/// The event log in PostgreSQL. Appending bumps the one-row head and inserts the row in the same statement,
+/// so appends take turns on the head's row lock: positions come out in commit order with no holes, and a
+/// resume cursor can never pass an event that commits later. The <c>NOTIFY</c> in that statement is
+/// delivered at commit, so notifications arrive in position order too.
+/// </summary>
+public sealed class PostgresEventBus : IEventBus
+{
+    private const string AppendSql = """
+        WITH head AS (
+            UPDATE event_log_head SET position = position + 1 RETURNING position
+        ), appended AS (
+            INSERT INTO event_log (position, kind, replayable, created_at, payload)
+            SELECT position, $1, $2, $3, $4 FROM head
+            RETURNING position
+        )
+        SELECT position, pg_notify($5, CASE WHEN $6 THEN position::text || ' ' || $4 ELSE position::text END)
+        FROM appended
+        """;
+
+    // One statement, so one snapshot: the head, the eviction point and the rows agree even while a trim runs.
+    // Retention is applied here as well as by the periodic trim, so a read never serves what should be gone.
+    private const string ReadSql = """
+        WITH state AS (
+            SELECT h.position AS head,
+                   GREATEST(
+                       e.evicted_through,
+                       (SELECT max(position) FROM event_log WHERE replayable AND created_at < $1),
+                       (SELECT position FROM event_log WHERE replayable ORDER BY position DESC OFFSET $2 LIMIT 1)) AS evicted
+            FROM event_log_head h CROSS JOIN event_log_eviction e
+        )
+        SELECT s.head, s.evicted,
+               (SELECT min(position) FROM event_log WHERE replayable AND position > s.evicted) AS oldest,
+               l.position, l.payload
+        FROM state s
+        LEFT JOIN LATERAL (
+            SELECT position, payload FROM event_log
+            WHERE replayable AND position > GREATEST($3, s.evicted) AND position <= $4
+        ) l ON true
+        ORDER BY l.position
+        """;
+
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly EventLogListener _listener;
+    private readonly EventLogRetention _retention;
+    private readonly TimeProvider _time;
+    private readonly string _channel;
+
+    /// <summary>Creates the bus.</summary>
+    internal PostgresEventBus(
+        NpgsqlDataSource dataSource,
+        EventLogListener listener,
+        EventLogRetention retention,
+        TimeProvider time,
+        IOptions<PostgresClusterOptions> options)
+    {
+        _dataSource = dataSource;
+        _listener = listener;
+        _retention = retention;
+        _time = time;
+        _channel = options.Value.EffectiveChannel;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<long> PublishAsync(OutgoingEvent outgoing, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(outgoing);
+        return await AppendAsync(LogEntry.ForEvent(outgoing, _time.GetUtcNow()), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask SignalAsync(ClusterSignal signal, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(signal);
+        await AppendAsync(LogEntry.ForSignal(signal, _time.GetUtcNow()), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<EventLogSlice> ReadAsync(long after, long through, CancellationToken cancellationToken = default)
+    {
+        await using var command = _dataSource.CreateCommand(ReadSql);
+        command.Parameters.Add(new NpgsqlParameter { Value = _time.GetUtcNow() - _retention.MaxAge, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(new NpgsqlParameter { Value = (long)_retention.MaxCount });
+        command.Parameters.Add(new NpgsqlParameter { Value = after });
+        command.Parameters.Add(new NpgsqlParameter { Value = through });
+
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var events = new List<ClusterEvent>();
+        long head = 0, evicted = 0;
+        long? oldest = null;
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            head = reader.GetInt64(0);
+            evicted = reader.GetInt64(1);
+            oldest = reader.IsDBNull(2) ? null : reader.GetInt64(2);
+            if (!reader.IsDBNull(3))
+            {
+                events.Add(LogEntry.Deserialize(reader.GetString(4)).ToEvent(reader.GetInt64(3)));
+            }
+        }
+
+        return new EventLogSlice(events, head, evicted, oldest);
+    }
+
+    /// <inheritdoc />
+    public IDisposable Attach(IClusterEventSink sink) => _listener.Attach(sink);
+
+    private async Task<long> AppendAsync(LogEntry entry, CancellationToken cancellationToken)
+    {
+        var payload = entry.Serialize();
+        await using var command = _dataSource.CreateCommand(AppendSql);
+        command.Parameters.Add(new NpgsqlParameter { Value = (short)entry.Kind });
+        command.Parameters.Add(new NpgsqlParameter { Value = entry.IsReplayable });
+        command.Parameters.Add(new NpgsqlParameter { Value = entry.CreatedAt, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(new NpgsqlParameter { Value = payload, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter { Value = _channel, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter { Value = LogEntry.FitsInline(payload) });
+        return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+    }
+}

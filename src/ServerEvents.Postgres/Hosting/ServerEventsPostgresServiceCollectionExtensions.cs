@@ -1,0 +1,82 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using ServerEvents.Cluster;
+using ServerEvents.History;
+using ServerEvents.Hosting;
+using ServerEvents.Postgres;
+using ServerEvents.Postgres.Directory;
+using ServerEvents.Postgres.Events;
+using ServerEvents.Postgres.History;
+using ServerEvents.Postgres.Hosting;
+using ServerEvents.Postgres.Liveness;
+using ServerEvents.Postgres.Schema;
+using ServerEvents.Postgres.Sequences;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers the PostgreSQL cluster tier.</summary>
+public static class ServerEventsPostgresServiceCollectionExtensions
+{
+    /// <summary>
+    /// Makes server events use PostgreSQL for the cluster tier and chat history, binding
+    /// <see cref="PostgresClusterOptions"/> from <c>ServerEvents:Cluster:Postgres</c> with the connection string
+    /// from <c>ConnectionStrings:Postgres</c>. Call it before <c>AddServerEvents</c>.
+    /// </summary>
+    /// <remarks>
+    /// Start-up fails with a message naming the problem when the connection string is missing or malformed, or
+    /// when the database cannot be reached within <see cref="PostgresClusterOptions.StartupTimeout"/>; the schema
+    /// is created or migrated before the app takes requests.
+    /// </remarks>
+    public static IServiceCollection AddServerEventsPostgres(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+
+        services.AddOptions<PostgresClusterOptions>()
+            .Configure(o => o.ConnectionString = configuration.GetConnectionString(PostgresClusterOptions.ConnectionStringName))
+            .Bind(configuration.GetSection(PostgresClusterOptions.SectionName))
+            .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PostgresClusterOptions>, PostgresClusterOptionsValidator>());
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<ServerEventsNode>();
+        services.TryAddSingleton(sp => CreateDataSource(sp.GetRequiredService<IOptions<PostgresClusterOptions>>().Value));
+        services.TryAddSingleton<PostgresConnector>();
+        services.TryAddSingleton<SchemaMigrator>();
+        services.TryAddSingleton<EventLogListener>();
+        services.TryAddSingleton<EventLogTrimmer>();
+        services.TryAddSingleton<NodeLivenessRenewer>();
+
+        services.TryAddSingleton<PostgresSubscriptionDirectory>();
+        services.TryAddSingleton<PostgresSequenceStore>();
+        services.TryAddSingleton(sp => new PostgresEventBus(
+            sp.GetRequiredService<NpgsqlDataSource>(),
+            sp.GetRequiredService<EventLogListener>(),
+            sp.GetRequiredService<EventLogRetention>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<IOptions<PostgresClusterOptions>>()));
+
+        // Replace rather than TryAdd, so the tier wins even when AddServerEvents ran first.
+        services.Replace(ServiceDescriptor.Singleton<IClusterTier, PostgresClusterTier>());
+        services.Replace(ServiceDescriptor.Singleton<IChatHistoryStore, PostgresChatHistoryStore>());
+
+        // Hosted services start in this order: the schema exists before the listener reads the head, and the node
+        // is registered before the app takes requests.
+        services.AddHostedService(sp => sp.GetRequiredService<SchemaMigrator>());
+        services.AddHostedService(sp => sp.GetRequiredService<EventLogListener>());
+        services.AddHostedService(sp => sp.GetRequiredService<NodeLivenessRenewer>());
+        services.AddHostedService(sp => sp.GetRequiredService<EventLogTrimmer>());
+        return services;
+    }
+
+    // Npgsql's own logging is left off: it reports every command at Information. The tier logs its failures itself.
+    private static NpgsqlDataSource CreateDataSource(PostgresClusterOptions options)
+    {
+        var builder = new NpgsqlDataSourceBuilder(options.ConnectionString);
+        builder.ConnectionStringBuilder.SearchPath = options.SchemaName;
+        builder.ConnectionStringBuilder.ApplicationName ??= "server-events";
+        return builder.Build();
+    }
+}

@@ -1,0 +1,53 @@
+namespace ServerEvents.Postgres;
+
+/// <summary>
+/// Options of the PostgreSQL cluster tier, bound from <c>ServerEvents:Cluster:Postgres</c>; the connection string
+/// defaults to <c>ConnectionStrings:Postgres</c>.
+/// </summary>
+public sealed class PostgresClusterOptions
+{
+    /// <summary>The configuration section the options are bound from.</summary>
+    public const string SectionName = "ServerEvents:Cluster:Postgres";
+
+    /// <summary>The name of the connection string used when <see cref="ConnectionString"/> is not set.</summary>
+    public const string ConnectionStringName = "Postgres";
+
+    /// <summary>The Npgsql connection string. Its search path is replaced by <see cref="SchemaName"/>.</summary>
+    public string? ConnectionString { get; set; }
+
+    /// <summary>The schema holding the tier's tables, created at start-up. Default <c>server_events</c>.</summary>
+    public string SchemaName { get; set; } = "server_events";
+
+    /// <summary>
+    /// The LISTEN/NOTIFY channel of the fan-out. Defaults to <see cref="SchemaName"/>, so clusters in different
+    /// schemas of one database never hear each other.
+    /// </summary>
+    public string? Channel { get; set; }
+
+    /// <summary>How long start-up waits for the database before failing. Default 30 s.</summary>
+    public TimeSpan StartupTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The first wait before the fan-out listener reconnects; it doubles after each failure. Default 0.5 s.</summary>
+    public TimeSpan ReconnectDelay { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>The longest wait between reconnection attempts. Default 10 s.</summary>
+    public TimeSpan MaxReconnectDelay { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How often a node renews its liveness row. Default 5 s.</summary>
+    public TimeSpan NodeRenewInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// A node whose liveness row is older than this is considered gone: heartbeats for its subscriptions are
+    /// refused, so their clients subscribe again elsewhere. Default 20 s.
+    /// </summary>
+    public TimeSpan NodeTimeout { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>How often the event log is trimmed to the replay retention. Default 10 s.</summary>
+    public TimeSpan RetentionSweepInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long the readiness check waits for <c>SELECT 1</c>. Default 3 s.</summary>
+    public TimeSpan HealthCheckTimeout { get; set; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>The fan-out channel in effect.</summary>
+    internal string EffectiveChannel => string.IsNullOrEmpty(Channel) ? SchemaName : Channel;
+}

@@ -1,0 +1,145 @@
+using System.Diagnostics;
+using System.Net;
+using Npgsql;
+using ServerEvents.Cluster;
+
+namespace ServerEvents.Postgres.Tests;
+
+/// <summary>Restarting the shared server would break every other test running meanwhile, so these run alone.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class DatabaseRestartCollection
+{
+    public const string Name = "PostgreSQL restarts";
+}
+
+/// <summary>The database restarts or goes away while nodes are serving streams.</summary>
+[Collection(DatabaseRestartCollection.Name)]
+public sealed class DatabaseOutageTests : IAsyncLifetime
+{
+    private readonly string _schema = PostgresTestDatabase.NewSchemaName();
+    private readonly List<ApiNode> _nodes = [];
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        foreach (var node in _nodes)
+        {
+            await node.DisposeAsync();
+        }
+
+        await PostgresTestDatabase.DropSchemaAsync(_schema);
+    }
+
+    [Fact]
+    public async Task Restarting_PostgreSQL_mid_stream_loses_no_event_for_any_subscriber()
+    {
+        const int Total = 300;
+        var settings = ApiNode.Settings(_schema);
+
+        // Long enough that no subscription expires while heartbeats cannot be recorded.
+        settings["ServerEvents__IdleTimeout"] = "00:01:00";
+        settings["ServerEvents__HeartbeatInterval"] = "00:00:10";
+        var nodes = await Task.WhenAll(ApiNode.StartAsync(settings), ApiNode.StartAsync(settings));
+        _nodes.AddRange(nodes);
+        await using var publisher = await PostgresNode.StartAsync(_schema);
+        var clients = nodes.Select(n => n.CreateClient()).ToList();
+        var streams = new List<EventStreamReader>();
+        foreach (var client in clients.Concat(clients))
+        {
+            streams.Add(await EventStreamReader.OpenAsync(client, "event-stream?channels=feed"));
+        }
+
+        var target = new EventTarget(EventTargetKind.Channel, "feed");
+        var restarted = new TaskCompletionSource();
+        var publishing = Task.Run(async () =>
+        {
+            for (var n = 1; n <= Total; n++)
+            {
+                await PublishWithRetryAsync(publisher.Tier, new OutgoingEvent(target, "feed@cmd.n", n.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+                if (n == Total / 3)
+                {
+                    // Hold the rest back until the restart is under way, so it really is mid-stream.
+                    await restarted.Task;
+                }
+            }
+        });
+
+        await streams[0].WaitForAsync(_ => MultiNodeTests.Numbers(streams[0].Received).Count >= Total / 3);
+        var restart = Process.Start(PostgresTestDatabase.RestartCommand)!;
+        restarted.SetResult();
+        await restart.WaitForExitAsync();
+        Assert.Equal(0, restart.ExitCode);
+        await publishing;
+
+        foreach (var stream in streams)
+        {
+            await stream.WaitForAsync(_ => MultiNodeTests.Numbers(stream.Received).Distinct().Count() >= Total, TimeSpan.FromSeconds(30));
+
+            // A publish whose commit succeeded but whose answer was lost is retried, so one number may appear twice,
+            // back to back; anything else (a gap, a reordering) is a lost or misordered event.
+            var numbers = MultiNodeTests.Numbers(stream.Received);
+            Assert.Equal(Enumerable.Range(1, Total), numbers.Where((n, i) => i == 0 || numbers[i - 1] != n));
+            var ids = stream.Received.Select(f => f.EventId).ToList();
+            Assert.Equal(ids.Order(), ids);
+        }
+
+        foreach (var stream in streams)
+        {
+            await stream.DisposeAsync();
+        }
+
+        clients.ForEach(c => c.Dispose());
+    }
+
+    [Fact]
+    public async Task Readiness_turns_unhealthy_while_the_database_is_away_and_recovers_after()
+    {
+        var server = new NpgsqlConnectionStringBuilder(PostgresTestDatabase.ConnectionString);
+        await using var proxy = TcpProxy.Start(server.Host!, server.Port);
+        var throughProxy = new NpgsqlConnectionStringBuilder(PostgresTestDatabase.ConnectionString) { Port = proxy.Port }.ConnectionString;
+        var node = await ApiNode.StartAsync(ApiNode.Settings(_schema, throughProxy));
+        _nodes.Add(node);
+        using var client = node.CreateClient();
+        Assert.Equal(HttpStatusCode.OK, await ReadinessAsync(client));
+
+        await proxy.CutAsync();
+        await WaitForReadinessAsync(client, HttpStatusCode.ServiceUnavailable);
+
+        proxy.Resume();
+        await WaitForReadinessAsync(client, HttpStatusCode.OK);
+    }
+
+    private static async Task PublishWithRetryAsync(IClusterTier tier, OutgoingEvent outgoing)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (true)
+        {
+            try
+            {
+                await tier.Events.PublishAsync(outgoing);
+                return;
+            }
+            catch (NpgsqlException) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(50);
+            }
+        }
+    }
+
+    private static async Task<HttpStatusCode> ReadinessAsync(HttpClient client)
+    {
+        using var response = await client.GetAsync("health/ready");
+        return response.StatusCode;
+    }
+
+    private static async Task WaitForReadinessAsync(HttpClient client, HttpStatusCode expected)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (await ReadinessAsync(client) != expected)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"/health/ready did not answer {expected} in time");
+            await Task.Delay(100);
+        }
+    }
+}

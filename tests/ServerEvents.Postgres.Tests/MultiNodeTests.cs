@@ -1,0 +1,168 @@
+using System.Net.Http.Json;
+using ServerEvents.Cluster;
+
+namespace ServerEvents.Postgres.Tests;
+
+/// <summary>Three front-end processes on one schema, plus the test process as a publishing node.</summary>
+public sealed class ThreeNodeCluster : IAsyncLifetime
+{
+    private readonly List<ApiNode> _nodes = [];
+
+    public string Schema { get; } = PostgresTestDatabase.NewSchemaName();
+
+    public ApiNode A => _nodes[0];
+
+    public ApiNode B => _nodes[1];
+
+    public ApiNode C => _nodes[2];
+
+    /// <summary>The tier in the test process: one more node of the same cluster, used to publish.</summary>
+    public PostgresNode Publisher { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        // Started together, so their schema migrations race as they would in a real roll-out.
+        _nodes.AddRange(await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => ApiNode.StartAsync(ApiNode.Settings(Schema)))));
+        Publisher = await PostgresNode.StartAsync(Schema);
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var node in _nodes)
+        {
+            await node.DisposeAsync();
+        }
+
+        await Publisher.DisposeAsync();
+        await PostgresTestDatabase.DropSchemaAsync(Schema);
+    }
+}
+
+/// <summary>Several stateless front-ends behave as one server.</summary>
+public sealed class MultiNodeTests(ThreeNodeCluster cluster) : IClassFixture<ThreeNodeCluster>
+{
+    [Fact]
+    public async Task A_client_on_one_node_hears_what_another_node_publishes()
+    {
+        var channel = NewChannel();
+        using var clientA = cluster.A.CreateClient();
+        using var clientB = cluster.B.CreateClient();
+        await using var onA = await EventStreamReader.OpenAsync(clientA, "event-stream?channels=" + channel);
+
+        // Node B publishes B's join notice; node A must deliver it.
+        await using var onB = await EventStreamReader.OpenAsync(clientB, "event-stream?channels=" + channel);
+        var join = await onA.WaitForAsync(f => f.FullSelector == channel + "@cmd.onJoin" && f.Info["userId"] == onB.Connect["userId"]);
+        Assert.Equal(channel, join.Info["channels"]);
+
+        // A message published by yet another node reaches both.
+        await cluster.Publisher.Tier.Events.PublishAsync(new OutgoingEvent(new EventTarget(EventTargetKind.Channel, channel), channel + "@cmd.chat", "\"hello\""));
+        Assert.Equal("\"hello\"", (await onA.WaitForAsync(channel + "@cmd.chat")).Body);
+        Assert.Equal("\"hello\"", (await onB.WaitForAsync(channel + "@cmd.chat")).Body);
+
+        // Unregistering through node B is carried out by whichever node owns the stream, and A hears the leave.
+        using (var unregister = await clientB.PostAsync("event-unregister?id=" + onB.SubscriptionId, null))
+        {
+            unregister.EnsureSuccessStatusCode();
+        }
+
+        await onB.WaitForEndAsync();
+        Assert.Equal(onB.Connect["userId"], (await onA.WaitForAsync(channel + "@cmd.onLeave")).Info["userId"]);
+    }
+
+    [Fact]
+    public async Task Every_node_lists_every_nodes_subscribers()
+    {
+        var channel = NewChannel();
+        var nodes = new[] { cluster.A, cluster.B, cluster.C };
+        var clients = nodes.Select(n => n.CreateClient()).ToList();
+        var streams = new List<EventStreamReader>();
+        try
+        {
+            foreach (var client in clients)
+            {
+                streams.Add(await EventStreamReader.OpenAsync(client, "event-stream?channels=" + channel));
+            }
+
+            var expected = streams.Select(s => s.Connect["userId"]).Order().ToList();
+            foreach (var client in clients)
+            {
+                var listed = await client.GetFromJsonAsync<List<Dictionary<string, string>>>("event-subscribers?channels=" + channel);
+                Assert.Equal(expected, listed!.Select(s => s["userId"]).Order());
+            }
+        }
+        finally
+        {
+            foreach (var stream in streams)
+            {
+                await stream.DisposeAsync();
+            }
+
+            clients.ForEach(c => c.Dispose());
+        }
+    }
+
+    [Fact]
+    public async Task Heartbeats_sent_to_another_node_keep_a_subscription_alive_and_reach_its_stream()
+    {
+        var channel = NewChannel();
+        using var clientA = cluster.A.CreateClient();
+        using var clientB = cluster.B.CreateClient();
+        using var clientC = cluster.C.CreateClient();
+        await using var watcher = await EventStreamReader.OpenAsync(clientB, "event-stream?channels=" + channel);
+        await using var kept = await EventStreamReader.OpenAsync(clientA, "event-stream?channels=" + channel);
+        await using var watcherBeats = new Heartbeats(clientB, watcher.SubscriptionId, TimeSpan.FromMilliseconds(500));
+        await using var keptBeats = new Heartbeats(clientC, kept.SubscriptionId, TimeSpan.FromMilliseconds(500));
+
+        // A subscription opened after `kept` that never heartbeats: once its leave arrives, `kept` has also gone
+        // longer than the idle timeout without a heartbeat to its own node.
+        await using var silent = await EventStreamReader.OpenAsync(clientA, "event-stream?channels=" + channel);
+        var leave = await watcher.WaitForAsync(f => f.FullSelector == channel + "@cmd.onLeave", TimeSpan.FromSeconds(20));
+
+        Assert.Equal(silent.Connect["userId"], leave.Info["userId"]);
+        var listed = await clientB.GetFromJsonAsync<List<Dictionary<string, string>>>("event-subscribers?channels=" + channel);
+        Assert.Contains(listed!, s => s["userId"] == kept.Connect["userId"]);
+        Assert.DoesNotContain(watcher.Received, f => f.Selector == "cmd.onLeave" && f.Info["userId"] == kept.Connect["userId"]);
+
+        // Node A owns the stream, so it pushed the onHeartbeat for each heartbeat node C accepted.
+        await kept.WaitForAsync(f => f.Selector == "cmd.onHeartbeat");
+        Assert.True(keptBeats.Sent >= 4, $"only {keptBeats.Sent} heartbeats were sent");
+    }
+
+    [Fact]
+    public async Task A_client_that_resumes_on_another_node_with_last_event_id_misses_nothing()
+    {
+        const int Total = 400;
+        var channel = NewChannel();
+        var target = new EventTarget(EventTargetKind.Channel, channel);
+        using var clientA = cluster.A.CreateClient();
+        using var clientB = cluster.B.CreateClient();
+        var first = await EventStreamReader.OpenAsync(clientA, "event-stream?channels=" + channel);
+
+        var publishing = Task.Run(async () =>
+        {
+            for (var n = 1; n <= Total; n++)
+            {
+                await cluster.Publisher.Tier.Events.PublishAsync(new OutgoingEvent(target, channel + "@cmd.n", n.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            }
+        });
+
+        await first.WaitForAsync(_ => Numbers(first.Received).Count >= 50);
+        await first.DisposeAsync();
+        var beforeDrop = Numbers(first.Received);
+        var cursor = first.Received[^1].Id;
+
+        await using var second = await EventStreamReader.OpenAsync(clientB, "event-stream?channels=" + channel, cursor);
+        await publishing;
+        await second.WaitForAsync(_ => beforeDrop.Count + Numbers(second.Received).Count >= Total, TimeSpan.FromSeconds(30));
+
+        Assert.Equal(Enumerable.Range(1, Total), beforeDrop.Concat(Numbers(second.Received)));
+        Assert.DoesNotContain(second.Received, f => f.Selector == "cmd.onReplayGap");
+        var ids = second.Received.Select(f => f.EventId).ToList();
+        Assert.Equal(ids.Order(), ids);
+    }
+
+    private static string NewChannel() => "c" + Guid.NewGuid().ToString("N")[..12];
+
+    internal static List<int> Numbers(IEnumerable<ServerEventFrame> frames) =>
+        [.. frames.Where(f => f.Selector == "cmd.n").Select(f => int.Parse(f.Body, System.Globalization.CultureInfo.InvariantCulture))];
+}

@@ -1,0 +1,168 @@
+using Microsoft.Extensions.DependencyInjection;
+using ServerEvents.Cluster;
+using ServerEvents.Postgres.Events;
+using ServerEvents.Postgres.Schema;
+using ServerEvents.Subscriptions;
+
+namespace ServerEvents.Postgres.Tests;
+
+/// <summary>What the PostgreSQL tier does beyond the shared contract: several nodes, lost connections, the schema.</summary>
+public sealed class PostgresClusterTierTests : IAsyncLifetime
+{
+    private readonly string _schema = PostgresTestDatabase.NewSchemaName();
+    private readonly List<PostgresNode> _nodes = [];
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        foreach (var node in _nodes)
+        {
+            await node.DisposeAsync();
+        }
+
+        await PostgresTestDatabase.DropSchemaAsync(_schema);
+    }
+
+    [Fact]
+    public async Task Nodes_starting_together_migrate_the_schema_once_and_a_later_start_changes_nothing()
+    {
+        var hosts = Enumerable.Range(0, 4).Select(_ => PostgresNode.Build(_schema)).ToList();
+        await Task.WhenAll(hosts.Select(h => h.Services.GetRequiredService<SchemaMigrator>().MigrateAsync(CancellationToken.None)));
+        await hosts[0].Services.GetRequiredService<SchemaMigrator>().MigrateAsync(CancellationToken.None);
+        hosts.ForEach(h => h.Dispose());
+
+        Assert.Equal((long)SchemaMigrator.LatestVersion, await PostgresTestDatabase.ScalarAsync($"""SELECT count(*) FROM "{_schema}".schema_migrations"""));
+        Assert.Equal(0L, await PostgresTestDatabase.ScalarAsync($"""SELECT position FROM "{_schema}".event_log_head"""));
+    }
+
+    [Fact]
+    public async Task Two_nodes_see_every_event_and_signal_in_the_same_order_whichever_node_published_it()
+    {
+        var first = await StartNodeAsync();
+        var second = await StartNodeAsync();
+        var sinks = new[] { new RecordingSink(), new RecordingSink() };
+        using var a = first.Tier.Events.Attach(sinks[0]);
+        using var b = second.Tier.Events.Attach(sinks[1]);
+
+        await Task.WhenAll(new[] { first, second }.SelectMany((node, n) => Enumerable.Range(0, 3).Select(p => Task.Run(async () =>
+        {
+            for (var i = 0; i < 20; i++)
+            {
+                await node.Tier.Events.PublishAsync(new OutgoingEvent(EventTarget.All, "cmd.x", $"\"{n}{p}-{i}\""));
+                await node.Tier.Events.SignalAsync(new ClusterSignal(ClusterSignalKind.Disconnect, $"{n}{p}-{i}"));
+            }
+        }))));
+
+        var seen = await Task.WhenAll(sinks.Select(s => s.WaitForCountAsync(240)));
+        Assert.Equal(seen[0].Select(Describe), seen[1].Select(Describe));
+        var ids = seen[0].OfType<ClusterEvent>().Select(e => e.Id).ToList();
+        Assert.Equal(ids.Order(), ids);
+    }
+
+    [Fact]
+    public async Task A_node_that_loses_its_listen_connection_reconnects_and_catches_up_without_gaps()
+    {
+        var listener = await StartNodeAsync();
+        var publisher = await StartNodeAsync();
+        var sink = new RecordingSink();
+        using var attachment = listener.Tier.Events.Attach(sink);
+        var published = new List<long>();
+        for (var i = 0; i < 10; i++)
+        {
+            published.Add(await publisher.Tier.Events.PublishAsync(Numbered(i)));
+        }
+
+        await sink.WaitForCountAsync(10);
+        Assert.True(await PostgresTestDatabase.TerminateListenersAsync(_schema) >= 2);
+        for (var i = 10; i < 60; i++)
+        {
+            published.Add(await publisher.Tier.Events.PublishAsync(Numbered(i)));
+        }
+
+        await sink.WaitForCountAsync(60);
+        Assert.Equal(published, sink.Events.Select(e => e.Id));
+    }
+
+    [Fact]
+    public async Task An_event_too_large_for_a_notification_is_read_from_the_log_in_its_turn()
+    {
+        var node = await StartNodeAsync();
+        var sink = new RecordingSink();
+        using var attachment = node.Tier.Events.Attach(sink);
+        var large = "\"" + new string('x', 20_000) + "\"";
+
+        var ids = new[]
+        {
+            await node.Tier.Events.PublishAsync(Numbered(1)),
+            await node.Tier.Events.PublishAsync(new OutgoingEvent(EventTarget.All, "cmd.large", large)),
+            await node.Tier.Events.PublishAsync(Numbered(3)),
+        };
+
+        await sink.WaitForCountAsync(3);
+        Assert.Equal(ids, sink.Events.Select(e => e.Id));
+        Assert.Equal(large, sink.Events[1].Body);
+    }
+
+    [Fact]
+    public async Task The_periodic_trim_deletes_what_retention_drops_and_remembers_how_far_it_went()
+    {
+        var node = await StartNodeAsync(new EventLogRetention(3, TimeSpan.FromHours(1)));
+        var ids = new List<long>();
+        for (var i = 0; i < 8; i++)
+        {
+            ids.Add(await node.Tier.Events.PublishAsync(Numbered(i)));
+            await node.Tier.Events.SignalAsync(new ClusterSignal(ClusterSignalKind.Disconnect, "x"));
+        }
+
+        var trimmed = await node.Services.GetRequiredService<EventLogTrimmer>().TrimAsync(CancellationToken.None);
+        var slice = await node.Tier.Events.ReadAsync(0, long.MaxValue);
+
+        // The five oldest events went, and so did the four signals between them, which nobody can need any more.
+        Assert.Equal(9, trimmed);
+        Assert.Equal(ids[4] + 1, await PostgresTestDatabase.ScalarAsync($"""SELECT min(position) FROM "{_schema}".event_log"""));
+        Assert.Equal(ids[4], await PostgresTestDatabase.ScalarAsync($"""SELECT evicted_through FROM "{_schema}".event_log_eviction"""));
+        Assert.Equal(ids[^3..], slice.Events.Select(e => e.Id));
+        Assert.Equal(ids[4], slice.EvictedThrough);
+    }
+
+    [Fact]
+    public async Task A_heartbeat_for_a_subscription_of_a_node_that_stopped_renewing_is_refused()
+    {
+        var node = await StartNodeAsync();
+        await PostgresTestDatabase.ScalarAsync($"""INSERT INTO "{_schema}".nodes VALUES ('gone', now() - interval '1 hour', now() - interval '1 minute')""");
+        var orphan = new SubscriptionInfo { Id = "orphan", UserId = "-1", DisplayName = "user1", Channels = ["home"], NodeId = "gone" };
+        var alive = orphan with { Id = "alive", NodeId = node.NodeId };
+        await node.Tier.Directory.AddAsync(orphan, DateTimeOffset.UtcNow);
+        await node.Tier.Directory.AddAsync(alive, DateTimeOffset.UtcNow);
+
+        Assert.Null(await node.Tier.Directory.PulseAsync("orphan", DateTimeOffset.UtcNow));
+        Assert.NotNull(await node.Tier.Directory.PulseAsync("alive", DateTimeOffset.UtcNow));
+        Assert.NotNull(await node.Tier.Directory.GetAsync("orphan"));
+    }
+
+    [Fact]
+    public async Task The_health_check_passes_while_the_database_answers()
+    {
+        var node = await StartNodeAsync();
+
+        await node.Tier.CheckHealthAsync();
+    }
+
+    private async Task<PostgresNode> StartNodeAsync(EventLogRetention? retention = null)
+    {
+        var node = await PostgresNode.StartAsync(_schema, retention);
+        _nodes.Add(node);
+        return node;
+    }
+
+    private static OutgoingEvent Numbered(int n) =>
+        new(new EventTarget(EventTargetKind.Channel, "home"), "home@cmd.n", n.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+    private static string Describe(object item) => item switch
+    {
+        ClusterEvent e => $"{e.Id} {e.Body}",
+        ClusterSignal s => "signal " + s.SubscriptionId,
+        _ => item.ToString()!,
+    };
+}
