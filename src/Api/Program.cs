@@ -6,6 +6,10 @@ using ServerEvents.Api.Chat;
 var builder = WebApplication.CreateBuilder(args);
 
 // Cluster tier: the embedded one unless configuration selects another (ServerEvents:Cluster:Provider).
+if (string.Equals(builder.Configuration["ServerEvents:Cluster:Provider"], "Postgres", StringComparison.OrdinalIgnoreCase))
+{
+    builder.Services.AddServerEventsPostgres(builder.Configuration);
+}
 
 builder.Services.AddServerEvents();
 builder.Services.AddOptions<ChatOptions>().BindConfiguration(ChatOptions.SectionName);
@@ -15,6 +19,7 @@ builder.Services.AddChatRateLimiting();
 
 var app = builder.Build();
 
+app.UseSecurityHeaders();
 app.UseSessionCookie();
 app.UseDefaultFiles();
 app.UseStaticFiles();

@@ -196,6 +196,30 @@ public sealed class ChatServiceTests
     }
 
     [Fact]
+    public async Task Raw_commands_without_a_message_are_relayed_with_a_null_body()
+    {
+        await using var server = await ChatServer.StartAsync();
+        using var client = server.CreateClient();
+        await using var stream = await EventStreamReader.OpenAsync(client, "event-stream?channels=home");
+
+        using var response = await client.PostAsJsonAsync("channels/home/raw", new { from = stream.SubscriptionId, selector = "cmd.toggle$#channels" });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(string.Empty, (await stream.WaitForAsync("home@cmd.toggle$#channels")).Body);
+    }
+
+    [Fact]
+    public async Task Pages_are_served_with_a_content_security_policy()
+    {
+        await using var server = await ChatServer.StartAsync();
+        using var client = server.CreateClient();
+        using var page = await client.GetAsync("/");
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Contains("script-src 'self'", page.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
+        Assert.Equal("nosniff", page.Headers.GetValues("X-Content-Type-Options").Single());
+    }
+
+    [Fact]
     public async Task Remote_control_can_be_limited_to_signed_in_users()
     {
         await using var server = await ChatServer.StartAsync(new Dictionary<string, string?> { ["Chat:RemoteControlRequiresSignIn"] = "true" });

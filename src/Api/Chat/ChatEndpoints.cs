@@ -34,7 +34,7 @@ internal static class ChatEndpoints
         IOptionsMonitor<ChatOptions> options,
         TimeProvider time)
     {
-        if (await ReadPostAsync(context, channel, options.CurrentValue) is not { } post
+        if (await ReadPostAsync(context, channel, options.CurrentValue, messageRequired: true) is not { } post
             || await senders.VerifyAsync(context, post.From) is not { } sender)
         {
             return;
@@ -80,7 +80,9 @@ internal static class ChatEndpoints
         IOptionsMonitor<ChatOptions> options)
     {
         var current = options.CurrentValue;
-        if (await ReadPostAsync(context, channel, current) is not { } post
+
+        // Commands such as cmd.toggle$#channels and tv.off carry no message: relay them with a null body.
+        if (await ReadPostAsync(context, channel, current, messageRequired: false) is not { } post
             || await senders.VerifyAsync(context, post.From) is not { } sender)
         {
             return;
@@ -159,7 +161,7 @@ internal static class ChatEndpoints
     }
 
     /// <returns>The post, or <see langword="null"/> after an error response was written.</returns>
-    private static async Task<ChatPost?> ReadPostAsync(HttpContext context, string channel, ChatOptions options)
+    private static async Task<ChatPost?> ReadPostAsync(HttpContext context, string channel, ChatOptions options, bool messageRequired)
     {
         if (!ChatChannel.IsValid(channel))
         {
@@ -172,7 +174,7 @@ internal static class ChatEndpoints
         var post = ChatPost.Read(fields);
         var error = post switch
         {
-            { Message: null or "" } => (StatusCodes.Status400BadRequest, "'message' is required."),
+            { Message: null } when messageRequired => (StatusCodes.Status400BadRequest, "'message' is required."),
             { Message.Length: var length } when length > options.MaxMessageLength =>
                 (StatusCodes.Status413PayloadTooLarge, $"The message is {length} characters; the limit is {options.MaxMessageLength}."),
             _ when EventSelector.Validate(post.Selector) is { } invalid => (StatusCodes.Status400BadRequest, invalid),

@@ -13,7 +13,7 @@ internal sealed record ChatPost(string? From, string? Message, string? ToUserId,
 
     public static ChatPost Read(RequestFields fields) => new(
         fields.Get("from"),
-        fields.Get("message"),
+        fields.Get("message") is { Length: > 0 } message ? message : null,
         fields.Get("toUserId") is { Length: > 0 } to ? to : null,
         fields.Get("selector") is { Length: > 0 } selector ? selector : DefaultSelector);
 }
