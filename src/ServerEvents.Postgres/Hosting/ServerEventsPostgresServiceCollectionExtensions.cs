@@ -1,7 +1,10 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Npgsql;
+using ServerEvents.Postgres.DataProtection;
 using ServerEvents.Cluster;
 using ServerEvents.History;
 using ServerEvents.Hosting;
@@ -57,6 +60,13 @@ public static class ServerEventsPostgresServiceCollectionExtensions
             sp.GetRequiredService<EventLogRetention>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<IOptions<PostgresClusterOptions>>()));
+
+        // One key ring for every node: cookies (sign-in, OAuth correlation) must be readable by whichever node
+        // the load balancer picks next.
+        services.TryAddSingleton<PostgresXmlRepository>();
+        services.AddDataProtection().SetApplicationName(PostgresClusterOptions.SectionName);
+        services.AddOptions<KeyManagementOptions>()
+            .Configure<PostgresXmlRepository>((keys, repository) => keys.XmlRepository = repository);
 
         // Replace rather than TryAdd, so the tier wins even when AddServerEvents ran first.
         services.Replace(ServiceDescriptor.Singleton<IClusterTier, PostgresClusterTier>());
