@@ -33,8 +33,20 @@ internal sealed partial class EventStreamEndpoint(
     private const string ReplayGapSelector = "cmd.onReplayGap";
     private const string LastEventIdHeader = "Last-Event-ID";
 
+    // How long a refused client should wait before reconnecting; by then the load balancer routes it elsewhere.
+    private const string ShuttingDownRetryAfterSeconds = "1";
+    private const string ShuttingDownMessage = "This node is shutting down; reconnect (with Last-Event-ID) to resume on another node.";
+
     public async Task HandleAsync(HttpContext context)
     {
+        // A node that is stopping ends its streams (see StreamAsync); a stream opened now would end at once,
+        // so it is refused and the client retries, landing on another replica.
+        if (lifetime.ApplicationStopping.IsCancellationRequested)
+        {
+            await RefuseWhileStoppingAsync(context).ConfigureAwait(false);
+            return;
+        }
+
         var options = optionsMonitor.CurrentValue;
         var request = context.Request;
         if (options.LimitToAuthenticatedUsers && context.User.Identity?.IsAuthenticated != true)
@@ -108,6 +120,13 @@ internal sealed partial class EventStreamEndpoint(
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
             // The client went away, the subscription was removed, its queue overflowed, or the app is stopping.
+            // Ending the stream is how a stopping node tells its clients to reconnect: every client reconnects when
+            // a stream ends and resumes with Last-Event-ID on whichever node it reaches. A stream that the stop
+            // caught before it started gets the same refusal as one opened after the stop.
+            if (!response.HasStarted && lifetime.ApplicationStopping.IsCancellationRequested && !context.RequestAborted.IsCancellationRequested)
+            {
+                await RefuseWhileStoppingAsync(context).ConfigureAwait(false);
+            }
         }
         catch (Exception ex) when (ex is IOException or ObjectDisposedException)
         {
@@ -215,6 +234,13 @@ internal sealed partial class EventStreamEndpoint(
         {
             args[name] = baseUrl + path + suffix;
         }
+    }
+
+    /// <summary>503 with Retry-After: the node is shutting down and takes no new streams.</summary>
+    private static Task RefuseWhileStoppingAsync(HttpContext context)
+    {
+        context.Response.Headers.RetryAfter = ShuttingDownRetryAfterSeconds;
+        return ErrorResponse.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, ShuttingDownMessage);
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Stream of subscription {SubscriptionId} failed")]

@@ -1,0 +1,285 @@
+using System.Globalization;
+using System.Net;
+using System.Text.Json;
+using Xunit.Abstractions;
+
+namespace Deployment.Tests;
+
+/// <summary>
+/// What Container Apps does in every roll-out and scale-in: SIGTERM to a replica with live streams. Its clients
+/// must resume on another replica with Last-Event-ID and miss nothing.
+/// </summary>
+[Collection(ProcessTests.Name)]
+public sealed class GracefulShutdownTests(ITestOutputHelper output)
+{
+    private const int Clients = 3;
+    private static readonly TimeSpan ExitTimeout = TimeSpan.FromSeconds(10);
+
+    [Fact]
+    public async Task After_SIGTERM_a_node_refuses_new_streams_exits_cleanly_and_its_clients_resume_elsewhere_missing_nothing()
+    {
+        // The publisher posts far faster than the chat's per-user rate limit allows.
+        static Dictionary<string, string> Environment(int port) =>
+            new(ContainerAppNode.ContainerAppsEnvironment(port)) { ["Chat__RateLimitPermits"] = "1000000" };
+
+        await using var doomed = await ContainerAppNode.StartAsync(Environment);
+        await using var survivor = await ContainerAppNode.StartAsync(Environment);
+        var channel = "deploy" + Guid.NewGuid().ToString("N")[..12];
+
+        var clients = new List<ResumingClient>();
+        try
+        {
+            for (var i = 0; i < Clients; i++)
+            {
+                clients.Add(await ResumingClient.StartAsync(doomed, survivor, channel));
+            }
+
+            await using var publisher = await Publisher.StartAsync(survivor, channel);
+            await Task.WhenAll(clients.Select(c => c.WaitForNumbersAsync(30)));
+
+            doomed.Terminate();
+
+            // Once a stream on the doomed node has ended, the node is stopping: a new stream gets 503 or nothing.
+            await clients[0].FirstStreamEnded.WaitAsync(TimeSpan.FromSeconds(10));
+            await AssertRefusesStreamsAsync(doomed, channel);
+
+            Assert.True(await doomed.WaitForExitAsync(ExitTimeout), $"the node still ran {ExitTimeout} after SIGTERM:\n{doomed.Output}");
+            Assert.True(doomed.ExitCode == 0, $"the node exited with {doomed.ExitCode}:\n{doomed.Output}");
+
+            // Keep publishing while the clients are on the survivor, then stop and check every client got everything.
+            await Task.WhenAll(clients.Select(c => c.Resumed.WaitAsync(TimeSpan.FromSeconds(10))));
+            var onSurvivor = clients.Select(c => c.Numbers.Count).ToList();
+            await Task.WhenAll(clients.Select((c, i) => c.WaitForNumbersAsync(onSurvivor[i] + 30)));
+            var total = await publisher.StopAsync();
+
+            foreach (var client in clients)
+            {
+                await client.WaitForNumbersAsync(total);
+                Assert.Equal(Enumerable.Range(1, total), client.Numbers);
+                Assert.DoesNotContain(client.Frames, f => f.Selector == "cmd.onReplayGap");
+            }
+        }
+        finally
+        {
+            foreach (var client in clients)
+            {
+                await client.DisposeAsync();
+            }
+        }
+    }
+
+    /// <summary>Tries new streams on the stopping node until it is gone; each must be refused, never served.</summary>
+    private async Task AssertRefusesStreamsAsync(ContainerAppNode node, string channel)
+    {
+        using var client = node.CreateClient();
+        client.Timeout = TimeSpan.FromSeconds(5);
+        var attempts = 0;
+        var unavailable = 0;
+        var unreachable = 0;
+        while (!node.HasExited && attempts++ < 50)
+        {
+            try
+            {
+                using var response = await client.GetAsync("event-stream?channels=" + channel, HttpCompletionOption.ResponseHeadersRead);
+                Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+                Assert.NotNull(response.Headers.RetryAfter);
+                Assert.Contains("shutting down", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+                unavailable++;
+            }
+            catch (HttpRequestException)
+            {
+                // No longer accepting connections: refused as well.
+                unreachable++;
+            }
+
+            await Task.Delay(20);
+        }
+
+        output.WriteLine($"new streams on the stopping node: {unavailable} got 503, {unreachable} found it gone");
+    }
+
+    /// <summary>
+    /// A client as the real ones behave: a stream on the doomed node and, when the server ends it, a new stream on
+    /// the survivor carrying the last id it saw (as the load balancer would route the reconnect elsewhere).
+    /// </summary>
+    private sealed class ResumingClient : IAsyncDisposable
+    {
+        private readonly HttpClient _toSurvivor;
+        private readonly HttpClient _toDoomed;
+        private readonly EventStreamReader _first;
+        private readonly TaskCompletionSource _firstEnded = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource _resumed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly Task _resuming;
+        private EventStreamReader? _second;
+
+        private ResumingClient(HttpClient toDoomed, HttpClient toSurvivor, EventStreamReader first, string channel)
+        {
+            _toDoomed = toDoomed;
+            _toSurvivor = toSurvivor;
+            _first = first;
+            _resuming = ResumeAsync(channel);
+        }
+
+        public Task FirstStreamEnded => _firstEnded.Task;
+
+        public Task Resumed => _resumed.Task;
+
+        /// <summary>Every frame of both streams, in order.</summary>
+        public List<ServerEventFrame> Frames
+        {
+            get
+            {
+                lock (_first.Received)
+                {
+                    var frames = new List<ServerEventFrame>(_first.Received);
+                    if (_second is { } second)
+                    {
+                        lock (second.Received)
+                        {
+                            frames.AddRange(second.Received);
+                        }
+                    }
+
+                    return frames;
+                }
+            }
+        }
+
+        /// <summary>The published numbers received on both streams, in order.</summary>
+        public List<int> Numbers => [.. Frames.Where(f => f.Selector == Publisher.Selector).Select(f => int.Parse(JsonSerializer.Deserialize<string>(f.Body)!, CultureInfo.InvariantCulture))];
+
+        public static async Task<ResumingClient> StartAsync(ContainerAppNode doomed, ContainerAppNode survivor, string channel)
+        {
+            var toDoomed = doomed.CreateClient();
+            var first = await EventStreamReader.OpenAsync(toDoomed, "event-stream?channels=" + channel);
+            return new ResumingClient(toDoomed, survivor.CreateClient(), first, channel);
+        }
+
+        public async Task WaitForNumbersAsync(int count)
+        {
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+            while (Numbers.Count < count)
+            {
+                Assert.True(DateTime.UtcNow < deadline, $"only {Numbers.Count} of {count} numbers arrived: {string.Join(',', Numbers)}");
+                await Task.Delay(20);
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _first.DisposeAsync();
+            try
+            {
+                await _resuming.WaitAsync(TimeSpan.FromSeconds(5));
+            }
+            catch (Exception ex) when (ex is TimeoutException or InvalidOperationException or HttpRequestException)
+            {
+                // Reported by the assertions already.
+            }
+
+            if (_second is { } second)
+            {
+                await second.DisposeAsync();
+            }
+
+            _toDoomed.Dispose();
+            _toSurvivor.Dispose();
+        }
+
+        private async Task ResumeAsync(string channel)
+        {
+            await _first.Completion.ConfigureAwait(false);
+            _firstEnded.TrySetResult();
+            string lastId;
+            lock (_first.Received)
+            {
+                lastId = _first.Received[^1].Id;
+            }
+
+            _second = await EventStreamReader.OpenAsync(_toSurvivor, "event-stream?channels=" + channel, lastId).ConfigureAwait(false);
+            _resumed.TrySetResult();
+        }
+    }
+
+    /// <summary>Posts 1, 2, 3, ... to the channel through the survivor's chat relay until stopped.</summary>
+    private sealed class Publisher : IAsyncDisposable
+    {
+        public const string Selector = "cmd.n";
+
+        private readonly HttpClient _client;
+        private readonly EventStreamReader _own;
+        private readonly CancellationTokenSource _stop = new();
+        private readonly Task<int> _loop;
+
+        private Publisher(HttpClient client, EventStreamReader own, string channel)
+        {
+            _client = client;
+            _own = own;
+            _loop = Task.Run(() => PublishAsync(channel));
+        }
+
+        public static async Task<Publisher> StartAsync(ContainerAppNode node, string channel)
+        {
+            // The relay only posts as a subscription of the caller's own session.
+            var client = node.CreateClient();
+            client.DefaultRequestHeaders.Add("Cookie", "ss-id=publisher" + Guid.NewGuid().ToString("N"));
+            var own = await EventStreamReader.OpenAsync(client, "event-stream?channels=" + channel);
+            return new Publisher(client, own, channel);
+        }
+
+        /// <summary>Stops publishing; returns how many numbers were published.</summary>
+        public async Task<int> StopAsync()
+        {
+            await _stop.CancelAsync();
+            return await _loop;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            if (!_stop.IsCancellationRequested)
+            {
+                await _stop.CancelAsync();
+            }
+
+            try
+            {
+                await _loop;
+            }
+            catch (Exception ex) when (ex is HttpRequestException or InvalidOperationException)
+            {
+                // Reported through StopAsync in a passing run.
+            }
+
+            await _own.DisposeAsync();
+            _client.Dispose();
+            _stop.Dispose();
+        }
+
+        private async Task<int> PublishAsync(string channel)
+        {
+            var published = 0;
+            while (!_stop.IsCancellationRequested)
+            {
+                var next = (published + 1).ToString(CultureInfo.InvariantCulture);
+                using var body = new FormUrlEncodedContent(new Dictionary<string, string>
+                {
+                    ["from"] = _own.SubscriptionId,
+                    ["selector"] = Selector,
+                    ["message"] = next,
+                });
+
+                // Not cancelled mid-request: a post that reached the server may have been published.
+                using var response = await _client.PostAsync($"channels/{channel}/raw", body, CancellationToken.None);
+                if (!response.IsSuccessStatusCode)
+                {
+                    throw new InvalidOperationException($"publishing {next} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+                }
+
+                published++;
+                await Task.Delay(5, CancellationToken.None);
+            }
+
+            return published;
+        }
+    }
+}
