@@ -1,0 +1,83 @@
+namespace ServerEvents.Bench.LoadGenerator.Protocol;
+
+/// <summary>
+/// A streaming Server-Sent Events parser that only looks for stamped bodies: it splits the decoded body into
+/// lines (carrying a partial line over to the next read) and reports an event when its blank line arrives.
+/// </summary>
+internal sealed class SseScanner(IPayloadSink sink)
+{
+    // onConnect frames run to several hundred bytes; nothing the subjects send comes near this.
+    private const int MaxLineLength = 64 * 1024;
+    private static ReadOnlySpan<byte> DataField => "data:"u8;
+
+    private byte[] _partial = new byte[256];
+    private int _partialLength;
+    private bool _hasStamp;
+    private long _stamp;
+    private PayloadKind _kind;
+
+    /// <summary>Consumes decoded body bytes.</summary>
+    public void Feed(ReadOnlySpan<byte> data)
+    {
+        while (!data.IsEmpty)
+        {
+            var end = data.IndexOf((byte)'\n');
+            if (end < 0)
+            {
+                Keep(data);
+                return;
+            }
+
+            if (_partialLength > 0)
+            {
+                Keep(data[..end]);
+                OnLine(_partial.AsSpan(0, _partialLength));
+                _partialLength = 0;
+            }
+            else
+            {
+                OnLine(data[..end]);
+            }
+
+            data = data[(end + 1)..];
+        }
+    }
+
+    private void OnLine(ReadOnlySpan<byte> line)
+    {
+        if (!line.IsEmpty && line[^1] == (byte)'\r')
+        {
+            line = line[..^1];
+        }
+
+        if (line.IsEmpty)
+        {
+            if (_hasStamp)
+            {
+                _hasStamp = false;
+                sink.OnPayload(_stamp, _kind);
+            }
+        }
+        else if (line.StartsWith(DataField) && Payload.TryRead(line, out var stamp, out var kind))
+        {
+            (_hasStamp, _stamp, _kind) = (true, stamp, kind);
+        }
+    }
+
+    private void Keep(ReadOnlySpan<byte> bytes)
+    {
+        var needed = _partialLength + bytes.Length;
+        if (needed > MaxLineLength)
+        {
+            throw new InvalidDataException($"An SSE line is longer than {MaxLineLength} bytes.");
+        }
+
+        if (needed > _partial.Length)
+        {
+            Array.Resize(ref _partial, Math.Max(needed, _partial.Length * 2));
+        }
+
+        bytes.CopyTo(_partial.AsSpan(_partialLength));
+        _partialLength = needed;
+    }
+}

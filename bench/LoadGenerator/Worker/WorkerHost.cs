@@ -1,0 +1,167 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+
+namespace ServerEvents.Bench.LoadGenerator.Worker;
+
+/// <summary>
+/// The <c>worker</c> command: opens its share of the streams when told to, says when every stream is live, and
+/// answers the coordinator's commands on standard input with JSON lines on standard output.
+/// </summary>
+internal sealed class WorkerHost(WorkerOptions options)
+{
+    // A server out of file descriptors leaves connections unaccepted in its backlog; they count as failed.
+    private static readonly TimeSpan OpenTimeout = TimeSpan.FromSeconds(10);
+
+    private readonly WorkerCounters _counters = new();
+    private readonly List<StreamConnection> _streams = [];
+    private readonly Lock _output = new();
+
+    public async Task<int> RunAsync()
+    {
+        Emit(new WorkerMessage { Type = "started" });
+        while (await Console.In.ReadLineAsync() is { } command)
+        {
+            switch (command.Trim())
+            {
+                case "connect":
+                    await ConnectAllAsync();
+                    _ = ReportWhenWarmedAsync();
+                    break;
+                case "measure":
+                    _counters.StartMeasuring();
+                    break;
+                case "progress":
+                    Emit(Snapshot("progress"));
+                    break;
+                case "report":
+                    _counters.StopMeasuring();
+                    Emit(Snapshot("report") with { Latency = _counters.Latency.ToSparse() });
+                    break;
+                case "exit":
+                    CloseAll();
+                    return 0;
+            }
+        }
+
+        CloseAll();
+        return 0;
+    }
+
+    private async Task ConnectAllAsync()
+    {
+        var started = Stopwatch.StartNew();
+        using var inFlight = new SemaphoreSlim(options.MaxInFlight);
+        var opens = new List<Task<string?>>(options.Connections);
+        for (var i = 0; i < options.Connections; i++)
+        {
+            await PaceAsync(i, started);
+            await inFlight.WaitAsync();
+            opens.Add(OpenAsync(options.FirstIndex + i, inFlight));
+        }
+
+        var errors = (await Task.WhenAll(opens)).Where(e => e is not null).ToList();
+        _counters.ExpectWarmed(options.Connections - errors.Count);
+        Emit(new WorkerMessage
+        {
+            Type = "connected",
+            Opened = options.Connections - errors.Count,
+            Failed = errors.Count,
+            FirstError = errors.FirstOrDefault(),
+            ConnectSeconds = started.Elapsed.TotalSeconds,
+        });
+    }
+
+    /// <returns>Null when the stream opened, else why not.</returns>
+    private async Task<string?> OpenAsync(long index, SemaphoreSlim inFlight)
+    {
+        var stream = new StreamConnection(_counters);
+        lock (_streams)
+        {
+            _streams.Add(stream);
+        }
+
+        try
+        {
+            using var timeout = new CancellationTokenSource(OpenTimeout);
+            var port = options.Ports[index % options.Ports.Length];
+            var status = await stream.OpenAsync(new IPEndPoint(options.Server, port), options.Source, Request(index, port), timeout.Token);
+            if (status != 200)
+            {
+                return $"HTTP {status}";
+            }
+
+            _ = stream.ReceiveAsync();
+            return null;
+        }
+        catch (OperationCanceledException)
+        {
+            return $"no response head within {OpenTimeout.TotalSeconds:0} s";
+        }
+        catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException or InvalidDataException)
+        {
+            return ex.Message;
+        }
+        finally
+        {
+            inFlight.Release();
+        }
+    }
+
+    private async Task PaceAsync(int i, Stopwatch started)
+    {
+        if (options.ConnectRate <= 0)
+        {
+            return;
+        }
+
+        var due = TimeSpan.FromSeconds(i / options.ConnectRate) - started.Elapsed;
+        if (due > TimeSpan.Zero)
+        {
+            await Task.Delay(due);
+        }
+    }
+
+    private byte[] Request(long index, int port)
+    {
+        var path = SubjectPaths.Subscribe(SubjectPaths.Parse(options.Subject), SubjectPaths.ChannelOf(index, options.Channels));
+        return Encoding.ASCII.GetBytes($"GET {path} HTTP/1.1\r\nHost: {options.Server}:{port}\r\nAccept: text/event-stream\r\n\r\n");
+    }
+
+    private async Task ReportWhenWarmedAsync()
+    {
+        await _counters.AllWarmed;
+        Emit(Snapshot("ready"));
+    }
+
+    private WorkerMessage Snapshot(string type) => new()
+    {
+        Type = type,
+        Warmed = _counters.Warmed,
+        Live = _counters.Live,
+        Dropped = _counters.Dropped,
+        Received = _counters.Received,
+    };
+
+    private void CloseAll()
+    {
+        lock (_streams)
+        {
+            foreach (var stream in _streams)
+            {
+                stream.Dispose();
+            }
+        }
+    }
+
+    private void Emit(WorkerMessage message)
+    {
+        var line = JsonSerializer.Serialize(message, WorkerMessage.Json);
+        lock (_output)
+        {
+            Console.Out.WriteLine(line);
+            Console.Out.Flush();
+        }
+    }
+}

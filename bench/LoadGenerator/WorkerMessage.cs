@@ -1,0 +1,43 @@
+using System.Text.Json;
+
+namespace ServerEvents.Bench.LoadGenerator;
+
+/// <summary>
+/// One JSON line a worker process prints for the coordinator. <see cref="Type"/> says which fields are set:
+/// <c>started</c>, <c>connected</c>, <c>ready</c>, <c>progress</c> or <c>report</c>.
+/// </summary>
+internal sealed record WorkerMessage
+{
+    /// <summary>Serialisation shared by both ends of the pipe.</summary>
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    /// <summary>What the line reports.</summary>
+    public required string Type { get; init; }
+
+    /// <summary>Streams whose response head was 200.</summary>
+    public int Opened { get; init; }
+
+    /// <summary>Streams that could not be opened.</summary>
+    public int Failed { get; init; }
+
+    /// <summary>The first failure, for the log.</summary>
+    public string? FirstError { get; init; }
+
+    /// <summary>Seconds from the connect command until every stream was opened or had failed.</summary>
+    public double ConnectSeconds { get; init; }
+
+    /// <summary>Streams that have received a warm-up message (proof they are live).</summary>
+    public int Warmed { get; init; }
+
+    /// <summary>Streams that received a warm-up message and are still open.</summary>
+    public int Live { get; init; }
+
+    /// <summary>Streams the server closed.</summary>
+    public int Dropped { get; init; }
+
+    /// <summary>Measured messages received since the measure command.</summary>
+    public long Received { get; init; }
+
+    /// <summary>The latency histogram of the measured messages (sparse buckets).</summary>
+    public long[][]? Latency { get; init; }
+}

@@ -1,0 +1,238 @@
+#!/usr/bin/env bash
+# The side-by-side benchmark: builds the bench projects in Release, installs nginx and nchan when missing,
+# then for every scenario starts each subject in turn, warms it up, measures it with bench/LoadGenerator and
+# stops it, and finally prints one table with every figure and its ratio to nchan and to the baseline.
+#
+#   bench/run.sh --wait-quiet 120      # the full run (N = 10,000, 20,000 held); takes about 12 minutes
+#   bench/run.sh --connections 2000 --hold 3000 --duration 5
+#
+# Options (defaults in brackets):
+#   --connections N   streams in the fan-out and many-channel scenarios [10000]
+#   --hold N          streams in the hold scenario [20000]
+#   --channels N      channels in the many-channel scenario [1000]
+#   --rate R          fan-out messages per second, a whole number; the many-channel scenario publishes
+#                     channels × R [1]
+#   --duration S      seconds of publishing per scenario [30]
+#   --workers K       generator processes, each under the 20,000 open-file limit [3]
+#   --connect-rate R  streams opened per second in total; 0 for as fast as 64 pending opens per worker allow [0]
+#   --subjects LIST   which subjects, in order: nchan, baseline, ours, and ours-pg (two nodes on PostgreSQL, started
+#                     with scripts/postgres.sh; it opens streams at only 30-40/s, so run it at a smaller N with
+#                     --connect-rate 30, see RESULTS.md) ["nchan baseline ours"]
+#   --scenarios LIST  which scenarios ["fanout channels hold"]
+#   --out DIR         keep the JSON results and table.md there [a temporary directory]
+#   --no-warmup       skip the small warm-up run before each measurement (the smoke run does)
+#   --settle S        seconds between the last warm-up message and reading memory [2]
+#   --wait-quiet S    before each measurement, wait up to S seconds until the machine is under 25% busy;
+#                     the table's "other processes" rows show what other work still ran [0]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+
+connections=10000
+hold=20000
+channels=1000
+rate=1
+duration=30
+workers=3
+subjects="nchan baseline ours"
+scenarios="fanout channels hold"
+out=""
+warmup=1
+settle=2
+wait_quiet=0
+connect_rate=0
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --connections) connections=$2; shift 2 ;;
+    --hold) hold=$2; shift 2 ;;
+    --channels) channels=$2; shift 2 ;;
+    --rate) rate=$2; shift 2 ;;
+    --duration) duration=$2; shift 2 ;;
+    --workers) workers=$2; shift 2 ;;
+    --connect-rate) connect_rate=$2; shift 2 ;;
+    --subjects) subjects=$2; shift 2 ;;
+    --scenarios) scenarios=$2; shift 2 ;;
+    --out) out=$2; shift 2 ;;
+    --no-warmup) warmup=0; shift ;;
+    --settle) settle=$2; shift 2 ;;
+    --wait-quiet) wait_quiet=$2; shift 2 ;;
+    *) echo "unknown option $1" >&2; exit 2 ;;
+  esac
+done
+
+if [ -z "$out" ]; then
+  out=$(mktemp -d /tmp/server-events-bench.XXXXXX)
+fi
+mkdir -p "$out"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+# ---------------------------------------------------------------------------------------------- setup
+if [[ " $subjects " == *" nchan "* ]] && { ! command -v nginx >/dev/null 2>&1 || [ ! -f /usr/lib/nginx/modules/ngx_nchan_module.so ]; }; then
+  echo "== installing nginx and libnginx-mod-nchan with apt-get"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx libnginx-mod-nchan >/dev/null
+fi
+
+echo "== building (Release)"
+for project in LoadGenerator Baseline ServerHost; do
+  if ! dotnet build "bench/$project/$project.csproj" -c Release -nologo -v quiet >"$out/build-$project.log" 2>&1; then
+    cat "$out/build-$project.log"
+    exit 1
+  fi
+done
+bin() { echo "$root/bench/$1/bin/Release/net10.0"; }
+
+# Busy share of all cores over 3 seconds, in percent, from /proc/stat.
+machine_busy() {
+  local a b
+  a=$(awk '/^cpu / {print $2+$3+$4+$7+$8+$9, $2+$3+$4+$5+$6+$7+$8+$9}' /proc/stat)
+  sleep 3
+  b=$(awk '/^cpu / {print $2+$3+$4+$7+$8+$9, $2+$3+$4+$5+$6+$7+$8+$9}' /proc/stat)
+  echo "$a $b" | awk '{printf "%d", 100 * ($3 - $1) / ($4 - $2)}'
+}
+
+generator="$(bin LoadGenerator)/LoadGenerator"
+
+{
+  echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo), kernel $(uname -r), $(dotnet --version) SDK, $(nginx -v 2>&1 | sed 's/.*: //') + nchan $(dpkg-query -W -f='${Version}' libnginx-mod-nchan 2>/dev/null || echo '?')"
+  echo "command: bench/run.sh --connections $connections --hold $hold --channels $channels --rate $rate --duration $duration --workers $workers --connect-rate $connect_rate --subjects \"$subjects\" --scenarios \"$scenarios\""
+  echo "machine busy before the run: $(machine_busy)% of all cores"
+} | tee "$out/machine.txt"
+
+# ---------------------------------------------------------------------------------------------- subjects
+# Below the ephemeral range (32768 and up), so no client socket of the run can take the port meanwhile.
+free_port() {
+  local port
+  for _ in $(seq 1 100); do
+    port=$((20000 + RANDOM % 12000))
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+      echo "$port"
+      return
+    fi
+  done
+  echo "no free port found" >&2
+  return 1
+}
+
+wait_for_port() {
+  for _ in $(seq 1 300); do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then
+      return 0
+    fi
+    sleep 0.1
+  done
+  echo "nothing listens on port $1" >&2
+  return 1
+}
+
+# A started subject: the processes to stop, the processes to measure (comma-separated, with descendants), the
+# ports its streams are spread over (publishing goes to the first), and its temporary directories.
+started=()
+server_pids=""
+ports=""
+nginx_prefix=""
+pg_dir=""
+start_dotnet() {
+  local project=$1 port=$2 log=$3
+  dotnet "$(bin "$project")/$project.dll" --contentRoot "$(bin "$project")" --urls "http://127.0.0.1:$port" >"$log" 2>&1 &
+  started+=($!)
+  wait_for_port "$port"
+}
+
+start_subject() {
+  local subject=$1 port second
+  port=$(free_port)
+  ports=$port
+  case "$subject" in
+    ours) start_dotnet ServerHost "$port" "$out/$subject.log" ;;
+    baseline) start_dotnet Baseline "$port" "$out/$subject.log" ;;
+    nchan)
+      nginx_prefix=$(mktemp -d /tmp/server-events-nchan.XXXXXX)
+      sed "s/@PORT@/$port/" bench/nchan/nginx.conf >"$nginx_prefix/nginx.conf"
+      nginx -p "$nginx_prefix" -c nginx.conf >"$out/$subject.log" 2>&1 &
+      started+=($!)
+      wait_for_port "$port"
+      ;;
+    ours-pg)
+      # Two nodes on a fresh PostgreSQL, whose processes are measured with theirs: the tier's cost is the cluster's.
+      eval "$(bash scripts/postgres.sh start)"
+      pg_dir=$SERVER_EVENTS_TEST_PGDIR
+      second=$(free_port)
+      ports="$port,$second"
+      export ServerEvents__Cluster__Provider=Postgres ConnectionStrings__Postgres=$SERVER_EVENTS_TEST_POSTGRES
+      start_dotnet ServerHost "$port" "$out/$subject-1.log"
+      start_dotnet ServerHost "$second" "$out/$subject-2.log"
+      unset ServerEvents__Cluster__Provider ConnectionStrings__Postgres
+      server_pids="$(head -n 1 "$pg_dir/data/postmaster.pid"),"
+      ;;
+    *) echo "unknown subject $subject" >&2; return 2 ;;
+  esac
+  server_pids+=$(IFS=,; echo "${started[*]}")
+}
+
+stop_subject() {
+  for pid in "${started[@]}"; do
+    kill "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  done
+  started=()
+  server_pids=""
+  if [ -n "$nginx_prefix" ]; then
+    rm -rf "$nginx_prefix"
+    nginx_prefix=""
+  fi
+  if [ -n "$pg_dir" ]; then
+    bash scripts/postgres.sh stop "$pg_dir"
+    pg_dir=""
+  fi
+}
+trap stop_subject EXIT
+
+# ---------------------------------------------------------------------------------------------- scenarios
+# Both publishing scenarios deliver connections × rate messages per second: the many-channel one publishes
+# channels × rate messages per second, round-robin, each reaching connections / channels streams.
+scenario_args() {
+  case "$1" in
+    fanout) echo "--connections $connections --channels 1 --publish-rate $rate --duration $duration" ;;
+    channels) echo "--connections $connections --channels $channels --publish-rate $((channels * rate)) --duration $duration" ;;
+    hold) echo "--connections $hold --channels 1 --publish-rate 0" ;;
+    *) echo "unknown scenario $1" >&2; return 2 ;;
+  esac
+}
+
+# Builds and tests of other sessions compete for the 2 cores; the "other processes" rows show what remained.
+wait_for_quiet() {
+  local waited=0 busy
+  while [ "$waited" -lt "$wait_quiet" ]; do
+    busy=$(machine_busy)
+    if [ "$busy" -lt 25 ]; then
+      return 0
+    fi
+    echo "   machine ${busy}% busy; waiting"
+    sleep 7
+    waited=$((waited + 10))
+  done
+}
+
+for scenario in $scenarios; do
+  for subject in $subjects; do
+    echo "== $scenario: $subject"
+    start_subject "$subject"
+    common=(--subject "$subject" --ports "$ports" --server-pids "$server_pids" --workers "$workers" --settle "$settle" --connect-rate "$connect_rate")
+    if [ "$warmup" = 1 ]; then
+      # JIT, thread pool and buffer pools warm up on a small load first, so the measurement sees steady state.
+      "$generator" run "${common[@]}" --scenario warmup --connections 500 --channels 10 --publish-rate 50 --duration 3 --settle 0 >/dev/null
+    fi
+    wait_for_quiet
+    # shellcheck disable=SC2046 # scenario_args is a list of options
+    "$generator" run "${common[@]}" --scenario "$scenario" $(scenario_args "$scenario") --out "$out/$scenario-$subject.json" >/dev/null
+    stop_subject
+  done
+done
+
+# ---------------------------------------------------------------------------------------------- report
+echo
+"$generator" table "$out"/*-*.json | tee "$out/table.md"
+echo
+echo "results: $out"
+"$generator" check "$out"/*-*.json || true

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# A small run of the whole benchmark (every scenario, every subject) that fails when any stream does not open
+# or stay open, any publish fails or any message is lost. It takes well under a minute once the projects
+# are built. nchan is included when nginx and libnginx-mod-nchan are installed (bench/run.sh installs them).
+set -euo pipefail
+cd "$(dirname "$0")"
+
+subjects="baseline ours"
+if command -v nginx >/dev/null 2>&1 && [ -f /usr/lib/nginx/modules/ngx_nchan_module.so ]; then
+  subjects="nchan $subjects"
+else
+  echo "smoke: nchan is not installed; running without it"
+fi
+
+out=$(mktemp -d /tmp/server-events-smoke.XXXXXX)
+trap 'rm -rf "$out"' EXIT
+./run.sh --connections 200 --hold 400 --channels 20 --rate 2 --duration 1 --workers 2 --settle 0 --no-warmup \
+  --subjects "$subjects" --out "$out" >"$out/run.log" 2>&1 || { cat "$out/run.log"; echo "smoke: the run failed"; exit 1; }
+
+if ! ../bench/LoadGenerator/bin/Release/net10.0/LoadGenerator check "$out"/*-*.json; then
+  cat "$out/run.log"
+  echo "smoke: failed"
+  exit 1
+fi
+echo "smoke: passed ($subjects)"
