@@ -50,14 +50,16 @@ test('connects, sees joins, updates and leaves, heartbeats, lists and updates su
   const updated = signal();
   const left = signal();
   const heartbeat = signal();
+  // Captured in onConnect itself: the watcher's own join arrives right after it, before any await resumes.
+  let watcherInfo = null;
   const watcher = connect(['home'], {
+    onConnect: (info) => { watcherInfo = info; },
     onJoin: (msg) => { joins.push(msg); if (msg.userId !== watcherInfo?.userId) joined.resolve(msg); },
     onUpdate: (msg) => updated.resolve(msg),
     onLeave: (msg) => left.resolve(msg),
     onHeartbeat: (msg) => heartbeat.resolve(msg),
   });
-  let watcherInfo = null;
-  watcherInfo = await watcher.connected;
+  await watcher.connected;
   assert.match(watcherInfo.id, /^[A-Za-z0-9_-]{20,}$/);
   assert.equal(watcherInfo.heartbeatUrl, `${api.baseUrl}/event-heartbeat?id=${watcherInfo.id}`);
   assert.equal(watcher.client.getSubscriptionId(), watcherInfo.id);
