@@ -103,7 +103,7 @@ public sealed partial class ServerEventsService : IServerEvents
         var watermark = _dispatcher.Add(connection);
         _metrics.ConnectionOpened();
         await _cluster.Directory.AddAsync(info, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
-        LogRegistered(info.Id, info.UserId, string.Join(',', info.Channels));
+        LogRegistered(info.Id, info.UserId, info.Channels);
 
         if (Options.Hooks.OnSubscribe is { } onSubscribe)
         {
@@ -306,7 +306,7 @@ public sealed partial class ServerEventsService : IServerEvents
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Subscription {SubscriptionId} of user {UserId} registered in {Channels}")]
-    private partial void LogRegistered(string subscriptionId, string userId, string channels);
+    private partial void LogRegistered(string subscriptionId, string userId, IReadOnlyList<string> channels);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Subscription {SubscriptionId} of user {UserId} expired after missing its heartbeats")]
     private partial void LogExpired(string subscriptionId, string userId);

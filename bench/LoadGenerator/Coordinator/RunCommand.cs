@@ -16,7 +16,6 @@ internal sealed class RunCommand(RunOptions options)
     private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(15);
 
     private readonly List<WorkerProcess> _workers = [];
-    private IReadOnlyList<int> _serverPids = [];
 
     public async Task<RunResult> RunAsync()
     {
@@ -35,10 +34,9 @@ internal sealed class RunCommand(RunOptions options)
 
     private async Task<RunResult> MeasureAsync()
     {
-        _serverPids = ProcFs.WithDescendants(options.ServerPids);
         StartWorkers();
         await Task.WhenAll(_workers.Select(w => w.WaitForAsync("started", AnswerTimeout)));
-        var memoryBefore = ProcFs.ProportionalKilobytes(_serverPids);
+        var memoryBefore = ProcFs.ProportionalKilobytes(ServerProcesses());
 
         var connectStart = Sample();
         await Task.WhenAll(_workers.Select(w => w.SendAsync("connect")));
@@ -52,7 +50,7 @@ internal sealed class RunCommand(RunOptions options)
         using var publisher = new Publisher(options.Subject, options.Server, options.Ports[0]);
         await WarmUpAsync(publisher);
         await Task.Delay(options.SettleTime);
-        var memoryAfter = ProcFs.ProportionalKilobytes(_serverPids);
+        var memoryAfter = ProcFs.ProportionalKilobytes(ServerProcesses());
         var held = await CountHeldAsync();
         var exited = ServerExited();
         Log($"{held} streams live; server memory {memoryBefore / 1024.0:0.0} -> {memoryAfter / 1024.0:0.0} MiB");
@@ -208,7 +206,10 @@ internal sealed class RunCommand(RunOptions options)
     private long SubscribersOf(int channel) =>
         (options.Connections / options.Channels) + (channel < options.Connections % options.Channels ? 1 : 0);
 
-    private ResourceSample Sample() => ResourceSample.Take(_serverPids, [Environment.ProcessId, .. _workers.Select(w => w.Pid)]);
+    // Looked up at every sample: PostgreSQL starts a backend for each new pooled connection while the run goes on.
+    private IReadOnlyList<int> ServerProcesses() => ProcFs.WithDescendants(options.ServerPids);
+
+    private ResourceSample Sample() => ResourceSample.Take(ServerProcesses(), [Environment.ProcessId, .. _workers.Select(w => w.Pid)]);
 
     private void Log(string message) => Console.Error.WriteLine($"[{options.Subject}/{options.Scenario}] {message}");
 }

@@ -8,11 +8,14 @@ internal static class ProcFs
     // /proc reports CPU times in USER_HZ, which the kernel fixes at 100 for user space on Linux.
     private const double ClockTicksPerSecond = 100;
 
-    /// <summary>User plus system CPU seconds of the processes; those that have exited count as 0.</summary>
+    /// <summary>
+    /// User plus system CPU seconds of the processes and of their children that have exited and been waited for
+    /// (PostgreSQL's ended backends); processes that have exited themselves count as 0.
+    /// </summary>
     public static double CpuSeconds(IEnumerable<int> pids) => pids.Sum(pid =>
     {
         var fields = StatFields(pid);
-        return fields is null ? 0 : (ParseLong(fields[11]) + ParseLong(fields[12])) / ClockTicksPerSecond;
+        return fields is null ? 0 : fields[11..15].Sum(ParseLong) / ClockTicksPerSecond;
     });
 
     /// <summary>

@@ -12,12 +12,14 @@ public sealed class ServerEventsMetrics
     public const string MeterName = "ServerEvents";
 
     private readonly UpDownCounter<long> _connectionsOpen;
+    private readonly Counter<long> _connectionsRefused;
     private readonly Counter<long> _eventsPublished;
     private readonly Counter<long> _framesDelivered;
     private readonly Counter<long> _queueOverflows;
     private readonly Counter<long> _eventsReplayed;
 
     private long _openConnections;
+    private long _refusedTotal;
     private long _publishedTotal;
     private long _deliveredTotal;
     private long _overflowTotal;
@@ -28,6 +30,7 @@ public sealed class ServerEventsMetrics
     {
         var meter = meterFactory.Create(MeterName);
         _connectionsOpen = meter.CreateUpDownCounter<long>("serverevents.connections.open", "{connection}", "Event streams open on this node.");
+        _connectionsRefused = meter.CreateCounter<long>("serverevents.connections.refused", "{connection}", "Event streams refused because this node held its maximum.");
         _eventsPublished = meter.CreateCounter<long>("serverevents.events.published", "{event}", "Events published from this node.");
         _framesDelivered = meter.CreateCounter<long>("serverevents.frames.delivered", "{frame}", "Frames written to event streams.");
         _queueOverflows = meter.CreateCounter<long>("serverevents.queue.overflows", "{connection}", "Streams closed because their queue was full.");
@@ -44,6 +47,12 @@ public sealed class ServerEventsMetrics
     {
         Interlocked.Decrement(ref _openConnections);
         _connectionsOpen.Add(-1);
+    }
+
+    internal void ConnectionRefused()
+    {
+        Interlocked.Increment(ref _refusedTotal);
+        _connectionsRefused.Add(1);
     }
 
     internal void EventPublished()
@@ -76,7 +85,8 @@ public sealed class ServerEventsMetrics
         Interlocked.Read(ref _publishedTotal),
         Interlocked.Read(ref _deliveredTotal),
         Interlocked.Read(ref _overflowTotal),
-        Interlocked.Read(ref _replayedTotal));
+        Interlocked.Read(ref _replayedTotal),
+        Interlocked.Read(ref _refusedTotal));
 }
 
 /// <summary>Running totals of one node.</summary>
@@ -85,9 +95,11 @@ public sealed class ServerEventsMetrics
 /// <param name="FramesDelivered">Frames written to event streams.</param>
 /// <param name="QueueOverflows">Streams closed because their queue was full.</param>
 /// <param name="EventsReplayed">Missed events replayed to resuming streams.</param>
+/// <param name="ConnectionsRefused">Event streams refused because this node held <see cref="Hosting.ServerEventsOptions.MaxConnections"/>.</param>
 public sealed record ServerEventsStatistics(
     long OpenConnections,
     long EventsPublished,
     long FramesDelivered,
     long QueueOverflows,
-    long EventsReplayed);
+    long EventsReplayed,
+    long ConnectionsRefused);

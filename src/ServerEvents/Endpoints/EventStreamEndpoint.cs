@@ -25,6 +25,7 @@ internal sealed partial class EventStreamEndpoint(
     SubscriberIdentityResolver identities,
     ServerEventsMetrics metrics,
     ServerEventsNode node,
+    StreamAdmission admission,
     IHostApplicationLifetime lifetime,
     IOptionsMonitor<ServerEventsOptions> optionsMonitor,
     ILogger<EventStreamEndpoint> logger)
@@ -37,6 +38,9 @@ internal sealed partial class EventStreamEndpoint(
     private const string ShuttingDownRetryAfterSeconds = "1";
     private const string ShuttingDownMessage = "This node is shutting down; reconnect (with Last-Event-ID) to resume on another node.";
 
+    // Longer than for a stopping node: a full node frees places only as its streams end.
+    private const string FullRetryAfterSeconds = "5";
+
     public async Task HandleAsync(HttpContext context)
     {
         // A node that is stopping ends its streams (see StreamAsync); a stream opened now would end at once,
@@ -44,6 +48,16 @@ internal sealed partial class EventStreamEndpoint(
         if (lifetime.ApplicationStopping.IsCancellationRequested)
         {
             await RefuseWhileStoppingAsync(context).ConfigureAwait(false);
+            return;
+        }
+
+        using var place = admission.TryAdmit();
+        if (place is null)
+        {
+            metrics.ConnectionRefused();
+            LogRefusedFull(admission.Limit);
+            await RefuseAsync(context, FullRetryAfterSeconds, $"This node holds its maximum of {admission.Limit} event streams; retry later.")
+                .ConfigureAwait(false);
             return;
         }
 
@@ -237,11 +251,16 @@ internal sealed partial class EventStreamEndpoint(
     }
 
     /// <summary>503 with Retry-After: the node is shutting down and takes no new streams.</summary>
-    private static Task RefuseWhileStoppingAsync(HttpContext context)
+    private static Task RefuseWhileStoppingAsync(HttpContext context) => RefuseAsync(context, ShuttingDownRetryAfterSeconds, ShuttingDownMessage);
+
+    private static Task RefuseAsync(HttpContext context, string retryAfterSeconds, string message)
     {
-        context.Response.Headers.RetryAfter = ShuttingDownRetryAfterSeconds;
-        return ErrorResponse.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, ShuttingDownMessage);
+        context.Response.Headers.RetryAfter = retryAfterSeconds;
+        return ErrorResponse.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, message);
     }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Stream refused: this node holds its maximum of {MaxConnections} streams")]
+    private partial void LogRefusedFull(int? maxConnections);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Stream of subscription {SubscriptionId} failed")]
     private partial void LogStreamFailed(Exception exception, string subscriptionId);

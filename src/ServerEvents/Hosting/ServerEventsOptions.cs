@@ -44,6 +44,14 @@ public sealed class ServerEventsOptions
     /// </summary>
     public int ConnectionQueueCapacity { get; set; } = 1_000;
 
+    /// <summary>
+    /// The most streams this node holds at once; a further stream is refused with 503 and Retry-After, so that the
+    /// node turns the excess away instead of running out of sockets. Default (null): the process's open-file limit
+    /// less 1,000 descriptors kept for the runtime, the database pool and other requests, where that limit is
+    /// known (Linux); otherwise unlimited.
+    /// </summary>
+    public int? MaxConnections { get; set; }
+
     /// <summary>The largest serialised message body in bytes. Default 64 KiB.</summary>
     public int MaxMessageSize { get; set; } = 64 * 1024;
 

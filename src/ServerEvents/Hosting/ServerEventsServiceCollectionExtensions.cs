@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using ServerEvents;
@@ -36,6 +37,7 @@ public static class ServerEventsServiceCollectionExtensions
             .Validate(o => o.ConnectionQueueCapacity > 0 && o.MaxMessageSize > 0 && o.MaxRequestBodySize > 0, "ServerEvents queue and size limits must be positive.")
             .Validate(o => o.MaxChannelsPerConnection > 0 && o.MaxChannelNameLength > 0, "ServerEvents channel limits must be positive.")
             .Validate(o => o.ReplayRetentionCount >= 0 && o.ExpirySweepInterval > TimeSpan.Zero, "ServerEvents retention and sweep settings must be positive.")
+            .Validate(o => o.MaxConnections is null or > 0, "ServerEvents:MaxConnections must be positive when set.")
             .ValidateOnStart();
 
         services.AddMetrics();
@@ -43,6 +45,8 @@ public static class ServerEventsServiceCollectionExtensions
         services.TryAddSingleton<ServerEventsNode>();
         services.TryAddSingleton<ServerEventsMetrics>();
         services.TryAddSingleton<SubscriptionRegistry>();
+        services.TryAddSingleton<StreamAdmission>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<KestrelServerOptions>, KestrelConnectionLimitSetup>());
         services.TryAddSingleton<LocalEventDispatcher>();
         services.TryAddSingleton<SubscriberIdentityResolver>();
         services.TryAddSingleton(sp =>

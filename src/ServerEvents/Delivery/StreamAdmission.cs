@@ -1,0 +1,58 @@
+using System.Threading.RateLimiting;
+using Microsoft.Extensions.Options;
+using ServerEvents.Hosting;
+
+namespace ServerEvents.Delivery;
+
+/// <summary>
+/// Admits streams up to <see cref="ServerEventsOptions.MaxConnections"/> on this node; a stream that would exceed
+/// it is refused with 503 and Retry-After, so the client retries (on another node behind a load balancer) rather
+/// than the node running out of sockets.
+/// </summary>
+internal sealed class StreamAdmission : IDisposable
+{
+    private readonly ConcurrencyLimiter? _limiter;
+
+    public StreamAdmission(IOptions<ServerEventsOptions> options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        Limit = options.Value.MaxConnections ?? OpenFileLimit.StreamLimit(OpenFileLimit.Value);
+        if (Limit is { } limit)
+        {
+            _limiter = new ConcurrencyLimiter(new ConcurrencyLimiterOptions { PermitLimit = limit, QueueLimit = 0 });
+        }
+    }
+
+    /// <summary>The most streams held at once, or null for no limit.</summary>
+    public int? Limit { get; }
+
+    /// <summary>Takes a place for one stream; the lease gives it back when disposed.</summary>
+    /// <returns>The lease, or null when every place is taken.</returns>
+    public IDisposable? TryAdmit()
+    {
+        if (_limiter is null)
+        {
+            return Unlimited.Instance;
+        }
+
+        var lease = _limiter.AttemptAcquire();
+        if (lease.IsAcquired)
+        {
+            return lease;
+        }
+
+        lease.Dispose();
+        return null;
+    }
+
+    public void Dispose() => _limiter?.Dispose();
+
+    private sealed class Unlimited : IDisposable
+    {
+        public static readonly Unlimited Instance = new();
+
+        public void Dispose()
+        {
+        }
+    }
+}
