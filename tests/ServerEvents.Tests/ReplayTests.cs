@@ -13,14 +13,25 @@ public sealed class ReplayTests
     [InlineData(false)]
     public async Task A_reconnect_with_last_event_id_misses_nothing_while_several_publishers_run(bool useHeader)
     {
-        await using var server = await LoopbackServer.StartAsync();
+        // The queue holds everything published, so no stream overflows: this test is about replay.
+        await using var server = await LoopbackServer.StartAsync(o => o.ConnectionQueueCapacity = 2 * Publishers * PerPublisher);
         using var client = server.CreateClient(new TestUser("9", "ivy", "Ivy"));
         var first = await EventStreamReader.OpenAsync(client, "event-stream?channels=feed");
 
+        // Each publisher sends half, waits while the first stream drops, then sends the rest while the second
+        // stream resumes; the first send after the drop is awaited before resuming, so there is always a gap to
+        // replay as well as live traffic racing the replay.
+        var dropped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var sentAfterDrop = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var publishing = Enumerable.Range(0, Publishers).Select(p => Task.Run(async () =>
         {
             for (var n = 0; n < PerPublisher; n++)
             {
+                if (n == PerPublisher / 2)
+                {
+                    await dropped.Task;
+                }
+
                 // Half the traffic is for the user rather than the channel: replay covers both.
                 if (n % 2 == 0)
                 {
@@ -30,13 +41,20 @@ public sealed class ReplayTests
                 {
                     await server.ServerEvents.NotifyUserIdAsync("9", "cmd.msg", new Numbered(p, n));
                 }
+
+                if (n == PerPublisher / 2)
+                {
+                    sentAfterDrop.TrySetResult();
+                }
             }
         })).ToArray();
 
-        await first.WaitForAsync(f => f.Selector == "cmd.msg" && first.Received.Count(r => r.Selector == "cmd.msg") >= 150);
+        await first.WaitForAsync(_ => Messages(first.Received).Count == Publishers * PerPublisher / 2);
         await first.DisposeAsync();
         var beforeDrop = Messages(first.Received);
         var lastEventId = first.Received[^1].Id;
+        dropped.SetResult();
+        await sentAfterDrop.Task;
 
         await using var second = useHeader
             ? await EventStreamReader.OpenAsync(client, "event-stream?channels=feed", lastEventId)

@@ -64,7 +64,7 @@ public sealed class EventStreamConnection : IDisposable
     /// <summary>Asks the writer loop to end the stream.</summary>
     internal void Close()
     {
-        _queue.Writer.TryComplete();
+        // Cancelled before the queue completes, so the writer loop, woken by the completion, sees why it woke.
         try
         {
             _closed.Cancel();
@@ -73,6 +73,8 @@ public sealed class EventStreamConnection : IDisposable
         {
             // The stream already ended.
         }
+
+        _queue.Writer.TryComplete();
     }
 
     /// <inheritdoc />

@@ -49,12 +49,17 @@ internal sealed class FrameWriter
     public async ValueTask FlushAsync(CancellationToken cancellationToken) =>
         await _output.FlushAsync(cancellationToken).ConfigureAwait(false);
 
-    /// <summary>Drains the queue until it completes or <paramref name="cancellationToken"/> fires, flushing once per batch.</summary>
-    public async Task PumpAsync(EventStreamConnection connection, CancellationToken cancellationToken)
+    /// <summary>
+    /// Drains the queue until the stream closes, flushing once per batch; <paramref name="closed"/> ends a flush
+    /// that waits on a slow reader.
+    /// </summary>
+    public async Task PumpAsync(EventStreamConnection connection, CancellationToken closed)
     {
+        // Closing completes the queue, which ends the wait; waiting without the token saves a registration per wait.
         var queue = connection.Queue;
-        while (await queue.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+        while (await queue.WaitToReadAsync(closed).ConfigureAwait(false))
         {
+            closed.ThrowIfCancellationRequested();
             var written = 0;
             while (queue.TryRead(out var clusterEvent))
             {
@@ -66,9 +71,11 @@ internal sealed class FrameWriter
 
             if (written > 0)
             {
-                await _output.FlushAsync(cancellationToken).ConfigureAwait(false);
+                await _output.FlushAsync(closed).ConfigureAwait(false);
                 _metrics.FramesDelivered(written);
             }
         }
+
+        closed.ThrowIfCancellationRequested();
     }
 }

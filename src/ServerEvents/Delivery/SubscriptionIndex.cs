@@ -8,7 +8,10 @@ internal sealed class SubscriptionIndex
 {
     private static readonly EventStreamConnection[] None = [];
 
-    private readonly Dictionary<string, HashSet<EventStreamConnection>> _members = new(StringComparer.Ordinal);
+    // A key's members: the connection itself while it is the only one, a set from the second on. Most keys
+    // have one member (every anonymous user id is unique to its stream), and a set per stream would be
+    // several hundred bytes on every held stream.
+    private readonly Dictionary<string, object> _members = new(StringComparer.Ordinal);
     private readonly Dictionary<string, EventStreamConnection[]> _snapshots = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
 
@@ -21,12 +24,19 @@ internal sealed class SubscriptionIndex
 
         lock (_gate)
         {
-            if (!_members.TryGetValue(key, out var set))
+            if (!_members.TryGetValue(key, out var members))
             {
-                _members[key] = set = [];
+                _members[key] = connection;
+            }
+            else if (members is HashSet<EventStreamConnection> set)
+            {
+                set.Add(connection);
+            }
+            else if (members != connection)
+            {
+                _members[key] = new HashSet<EventStreamConnection> { (EventStreamConnection)members, connection };
             }
 
-            set.Add(connection);
             _snapshots.Remove(key);
         }
     }
@@ -40,15 +50,33 @@ internal sealed class SubscriptionIndex
 
         lock (_gate)
         {
-            if (_members.TryGetValue(key, out var set) && set.Remove(connection))
+            if (!_members.TryGetValue(key, out var members))
             {
+                return;
+            }
+
+            if (members is HashSet<EventStreamConnection> set)
+            {
+                if (!set.Remove(connection))
+                {
+                    return;
+                }
+
                 if (set.Count == 0)
                 {
                     _members.Remove(key);
                 }
-
-                _snapshots.Remove(key);
             }
+            else if (members == connection)
+            {
+                _members.Remove(key);
+            }
+            else
+            {
+                return;
+            }
+
+            _snapshots.Remove(key);
         }
     }
 
@@ -66,12 +94,12 @@ internal sealed class SubscriptionIndex
                 return snapshot;
             }
 
-            if (!_members.TryGetValue(key, out var set))
+            if (!_members.TryGetValue(key, out var members))
             {
                 return None;
             }
 
-            snapshot = [.. set];
+            snapshot = members is HashSet<EventStreamConnection> set ? [.. set] : [(EventStreamConnection)members];
             _snapshots[key] = snapshot;
             return snapshot;
         }

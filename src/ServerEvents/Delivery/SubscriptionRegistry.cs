@@ -58,6 +58,15 @@ public sealed class SubscriptionRegistry
         IndexChannels(updated.Channels, connection, add: true);
     }
 
+    /// <summary>Asks every open stream of this node to end.</summary>
+    internal void CloseAll()
+    {
+        foreach (var (_, connection) in _byId)
+        {
+            connection.Close();
+        }
+    }
+
     internal IEnumerable<EventStreamConnection> All()
     {
         foreach (var (_, connection) in _byId)

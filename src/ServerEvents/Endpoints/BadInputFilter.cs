@@ -37,7 +37,7 @@ public sealed class BadInputFilter : IEndpointFilter
         }
     };
 
-    private static (int StatusCode, string Message)? Describe(Exception exception) => exception switch
+    internal static (int StatusCode, string Message)? Describe(Exception exception) => exception switch
     {
         BadHttpRequestException bad => (bad.StatusCode, bad.Message),
         MessageTooLargeException tooLarge => (StatusCodes.Status413PayloadTooLarge, tooLarge.Message),

@@ -1,4 +1,5 @@
 using System.Buffers.Text;
+using System.Collections.ObjectModel;
 using System.Globalization;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Http;
@@ -43,8 +44,8 @@ internal sealed partial class EventStreamEndpoint(
 
     public async Task HandleAsync(HttpContext context)
     {
-        // A node that is stopping ends its streams (see StreamAsync); a stream opened now would end at once,
-        // so it is refused and the client retries, landing on another replica.
+        // A node that is stopping ends its streams (see StreamShutdown); a stream opened now would end at
+        // once, so it is refused and the client retries, landing on another replica.
         if (lifetime.ApplicationStopping.IsCancellationRequested)
         {
             await RefuseWhileStoppingAsync(context).ConfigureAwait(false);
@@ -62,76 +63,43 @@ internal sealed partial class EventStreamEndpoint(
         }
 
         var options = optionsMonitor.CurrentValue;
-        var request = context.Request;
-        if (options.LimitToAuthenticatedUsers && context.User.Identity?.IsAuthenticated != true)
+        StreamOpening? opening;
+        try
         {
-            await ErrorResponse.WriteAsync(context, StatusCodes.Status401Unauthorized, "Sign in to subscribe to server events.").ConfigureAwait(false);
+            opening = await PrepareAsync(context, options).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (BadInputFilter.Describe(ex) is { } error && !context.Response.HasStarted)
+        {
+            // A hook refused the input; the stream is mapped without BadInputFilter's wrapper, whose frame would
+            // otherwise stay on every held stream.
+            await ErrorResponse.WriteAsync(context, error.StatusCode, error.Message).ConfigureAwait(false);
             return;
         }
 
-        var channels = new ChannelNames(options.MaxChannelNameLength, options.MaxChannelsPerConnection)
-            .Parse([.. request.Query["channels"], .. request.Query["channel"]]);
-        if (!channels.IsValid)
+        if (opening is null)
         {
-            await ErrorResponse.WriteAsync(context, StatusCodes.Status400BadRequest, channels.Error!).ConfigureAwait(false);
             return;
         }
 
-        var lastEventId = request.Headers[LastEventIdHeader].FirstOrDefault() ?? request.Query["lastEventId"].FirstOrDefault();
-        long? resumeAfter = null;
-        if (!string.IsNullOrEmpty(lastEventId))
-        {
-            if (!long.TryParse(lastEventId, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed))
-            {
-                await ErrorResponse.WriteAsync(context, StatusCodes.Status400BadRequest, $"Last-Event-ID '{lastEventId}' is not a non-negative integer.")
-                    .ConfigureAwait(false);
-                return;
-            }
-
-            resumeAfter = parsed;
-        }
-
-        if (options.Hooks.OnInit is { } onInit)
-        {
-            var init = new StreamInitContext(context);
-            await onInit(init).ConfigureAwait(false);
-            if (init.RejectedStatusCode is { } status)
-            {
-                await ErrorResponse.WriteAsync(context, status, init.RejectedMessage ?? "The stream was refused.").ConfigureAwait(false);
-                return;
-            }
-        }
-
-        var info = await CreateSubscriptionAsync(context, options, channels.Names.Count > 0 ? channels.Names : [ChannelNames.Default]).ConfigureAwait(false);
-        var connectArgs = CreateConnectArgs(request, info, options);
-        if (options.Hooks.OnConnect is { } onConnect)
-        {
-            await onConnect(info, connectArgs).ConfigureAwait(false);
-        }
-
-        await StreamAsync(context, info, connectArgs, resumeAfter, options).ConfigureAwait(false);
-    }
-
-    private async Task StreamAsync(HttpContext context, SubscriptionInfo info, IDictionary<string, string> connectArgs, long? resumeAfter, ServerEventsOptions options)
-    {
         var response = context.Response;
         response.ContentType = "text/event-stream";
         response.Headers.CacheControl = "no-cache";
         response.Headers["X-Accel-Buffering"] = "no";
         context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
 
-        using var connection = new EventStreamConnection(info, options.ConnectionQueueCapacity);
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, connection.Closed, lifetime.ApplicationStopping);
+        // What a held stream keeps is multiplied by every stream on the node, so this frame holds only the
+        // connection: one registration closes it when the client goes away, and the node stopping closes every
+        // stream through the registry instead of each stream listening for it.
+        using var connection = new EventStreamConnection(opening.Info, options.ConnectionQueueCapacity);
+        using var aborted = context.RequestAborted.UnsafeRegister(static state => ((EventStreamConnection)state!).Close(), connection);
+        var closed = connection.Closed;
         try
         {
-            var watermark = await serverEvents.RegisterAsync(connection, stop.Token).ConfigureAwait(false);
-            await response.StartAsync(stop.Token).ConfigureAwait(false);
-
-            var writer = await WriteOpeningAsync(response, info, connectArgs, resumeAfter, watermark, stop.Token).ConfigureAwait(false);
-            await writer.FlushAsync(stop.Token).ConfigureAwait(false);
-            await writer.PumpAsync(connection, stop.Token).ConfigureAwait(false);
+            var writer = await OpenAsync(response, connection, opening, closed).ConfigureAwait(false);
+            opening = null;
+            await writer.PumpAsync(connection, closed).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        catch (OperationCanceledException) when (closed.IsCancellationRequested)
         {
             // The client went away, the subscription was removed, its queue overflowed, or the app is stopping.
             // Ending the stream is how a stopping node tells its clients to reconnect: every client reconnects when
@@ -144,10 +112,10 @@ internal sealed partial class EventStreamEndpoint(
         }
         catch (Exception ex) when (ex is IOException or ObjectDisposedException)
         {
-            LogStreamFailed(ex, info.Id);
+            LogStreamFailed(ex, connection.Id);
             if (options.Hooks.OnError is { } onError)
             {
-                await onError(info, ex).ConfigureAwait(false);
+                await onError(connection.Info, ex).ConfigureAwait(false);
             }
         }
         finally
@@ -157,21 +125,94 @@ internal sealed partial class EventStreamEndpoint(
     }
 
     /// <summary>
+    /// Checks the request, runs the init, created and connect hooks and creates the subscription; null when the
+    /// request was answered with an error instead.
+    /// </summary>
+    private async Task<StreamOpening?> PrepareAsync(HttpContext context, ServerEventsOptions options)
+    {
+        var request = context.Request;
+        if (options.LimitToAuthenticatedUsers && context.User.Identity?.IsAuthenticated != true)
+        {
+            await ErrorResponse.WriteAsync(context, StatusCodes.Status401Unauthorized, "Sign in to subscribe to server events.").ConfigureAwait(false);
+            return null;
+        }
+
+        var channels = new ChannelNames(options.MaxChannelNameLength, options.MaxChannelsPerConnection)
+            .Parse([.. request.Query["channels"], .. request.Query["channel"]]);
+        if (!channels.IsValid)
+        {
+            await ErrorResponse.WriteAsync(context, StatusCodes.Status400BadRequest, channels.Error!).ConfigureAwait(false);
+            return null;
+        }
+
+        var lastEventId = request.Headers[LastEventIdHeader].FirstOrDefault() ?? request.Query["lastEventId"].FirstOrDefault();
+        long? resumeAfter = null;
+        if (!string.IsNullOrEmpty(lastEventId))
+        {
+            if (!long.TryParse(lastEventId, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed))
+            {
+                await ErrorResponse.WriteAsync(context, StatusCodes.Status400BadRequest, $"Last-Event-ID '{lastEventId}' is not a non-negative integer.")
+                    .ConfigureAwait(false);
+                return null;
+            }
+
+            resumeAfter = parsed;
+        }
+
+        if (options.Hooks.OnInit is { } onInit)
+        {
+            var init = new StreamInitContext(context);
+            await onInit(init).ConfigureAwait(false);
+            if (init.RejectedStatusCode is { } status)
+            {
+                await ErrorResponse.WriteAsync(context, status, init.RejectedMessage ?? "The stream was refused.").ConfigureAwait(false);
+                return null;
+            }
+        }
+
+        var info = await CreateSubscriptionAsync(context, options, channels.Names.Count > 0 ? channels.Names : [ChannelNames.Default]).ConfigureAwait(false);
+        var connectArgs = CreateConnectArgs(request, info, options);
+        if (options.Hooks.OnConnect is { } onConnect)
+        {
+            await onConnect(info, connectArgs).ConfigureAwait(false);
+        }
+
+        return new StreamOpening(info, serverEvents.Serialize(connectArgs), resumeAfter);
+    }
+
+    /// <summary>Registers the connection, starts the response and writes and flushes the stream's opening frames.</summary>
+    private async Task<FrameWriter> OpenAsync(HttpResponse response, EventStreamConnection connection, StreamOpening opening, CancellationToken cancellationToken)
+    {
+        var watermark = await serverEvents.RegisterAsync(connection, cancellationToken).ConfigureAwait(false);
+
+        // The stop may have closed every registered stream just before this one was added.
+        if (lifetime.ApplicationStopping.IsCancellationRequested)
+        {
+            connection.Close();
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+
+        await response.StartAsync(cancellationToken).ConfigureAwait(false);
+        var writer = await WriteOpeningAsync(response, connection.Info, opening, watermark, cancellationToken).ConfigureAwait(false);
+        await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
+        return writer;
+    }
+
+    /// <summary>
     /// Writes <c>cmd.onConnect</c> and, when resuming, the replay gap notice and every missed event for this
     /// subscription's channels and user, oldest first. Returns the writer positioned after the replay.
     /// </summary>
     private async Task<FrameWriter> WriteOpeningAsync(
         HttpResponse response,
         SubscriptionInfo info,
-        IDictionary<string, string> connectArgs,
-        long? resumeAfter,
+        StreamOpening opening,
         long watermark,
         CancellationToken cancellationToken)
     {
-        if (resumeAfter is not { } after)
+        if (opening.ResumeAfter is not { } after)
         {
             var fresh = new FrameWriter(response.BodyWriter, metrics, watermark);
-            fresh.WriteAtCursor(ConnectSelector, serverEvents.Serialize(connectArgs));
+            fresh.WriteAtCursor(ConnectSelector, opening.ConnectBody);
             return fresh;
         }
 
@@ -181,7 +222,7 @@ internal sealed partial class EventStreamEndpoint(
         // nothing after it can be found, so the stream starts from now and says so.
         var unknownCursor = after > log.Head;
         var writer = new FrameWriter(response.BodyWriter, metrics, unknownCursor ? watermark : after);
-        writer.WriteAtCursor(ConnectSelector, serverEvents.Serialize(connectArgs));
+        writer.WriteAtCursor(ConnectSelector, opening.ConnectBody);
         if (unknownCursor || after < log.EvictedThrough)
         {
             LogReplayGap(info.Id, after, log.OldestAvailableId);
@@ -224,7 +265,7 @@ internal sealed partial class EventStreamEndpoint(
             Channels = channels,
             CreatedAt = DateTimeOffset.UtcNow,
             NodeId = node.Id,
-            Meta = new Dictionary<string, string>(created.Meta, StringComparer.Ordinal),
+            Meta = created.Meta.Count == 0 ? ReadOnlyDictionary<string, string>.Empty : new Dictionary<string, string>(created.Meta, StringComparer.Ordinal),
         };
     }
 
@@ -269,4 +310,7 @@ internal sealed partial class EventStreamEndpoint(
     private partial void LogReplayGap(string subscriptionId, long lastEventId, long? oldestAvailableId);
 
     private sealed record ReplayGap(long LastEventId, long? OldestAvailableId);
+
+    /// <summary>A checked request: the new subscription, its serialised <c>cmd.onConnect</c> body and the resume cursor.</summary>
+    private sealed record StreamOpening(SubscriptionInfo Info, string ConnectBody, long? ResumeAfter);
 }

@@ -21,7 +21,8 @@ public static class ServerEventsEndpointRouteBuilderExtensions
         var paths = services.GetRequiredService<IOptions<ServerEventsOptions>>().Value.Paths;
         var group = endpoints.MapGroup(string.Empty);
 
-        MapIfSet(paths.Stream, path => group.MapGet(path, Handler<EventStreamEndpoint>(services, e => e.HandleAsync)));
+        // The stream answers its own bad input: a wrapper's frame would stay on every held stream.
+        MapIfSet(paths.Stream, path => group.MapGet(path, services.GetRequiredService<EventStreamEndpoint>().HandleAsync));
         MapIfSet(paths.Heartbeat, path => group.Map(path, Handler<HeartbeatEndpoint>(services, e => e.HandleAsync)));
         MapIfSet(paths.Unregister, path => group.Map(path, Handler<UnregisterEndpoint>(services, e => e.HandleAsync)));
 

@@ -72,6 +72,7 @@ public static class ServerEventsServiceCollectionExtensions
         services.TryAddSingleton<ClientScriptEndpoint>();
 
         services.AddHostedService<FanOutAttachment>();
+        services.AddHostedService<StreamShutdown>();
         services.AddHostedService<IdleSubscriptionSweeper>();
         services.AddHealthChecks().AddCheck<ClusterTierHealthCheck>("server-events-cluster", tags: ["ready"]);
         return services;

@@ -1,3 +1,4 @@
+using System.Collections.ObjectModel;
 using System.Globalization;
 
 namespace ServerEvents.Subscriptions;
@@ -39,7 +40,7 @@ public sealed record SubscriptionInfo
     public required string NodeId { get; init; }
 
     /// <summary>Custom public meta, added by the on-created hook; sent with join, leave and update notices.</summary>
-    public IReadOnlyDictionary<string, string> Meta { get; init; } = new Dictionary<string, string>();
+    public IReadOnlyDictionary<string, string> Meta { get; init; } = ReadOnlyDictionary<string, string>.Empty;
 
     /// <summary>
     /// The public info sent in join, leave, update and heartbeat notices and by the subscribers endpoints:
