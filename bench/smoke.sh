@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # A small run of the whole benchmark (every scenario, every subject) that fails when any stream does not open
-# or stay open, any publish fails or any message is lost. It takes well under a minute once the projects
-# are built. nchan is included when nginx and libnginx-mod-nchan are installed (bench/run.sh installs them).
+# or stay open, any publish fails or any message is lost. It takes about a minute once the projects are built.
+# nchan is included when nginx and libnginx-mod-nchan are installed, and the two PostgreSQL nodes when
+# PostgreSQL is (scripts/test.sh installs both).
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -10,6 +11,11 @@ if command -v nginx >/dev/null 2>&1 && [ -f /usr/lib/nginx/modules/ngx_nchan_mod
   subjects="nchan $subjects"
 else
   echo "smoke: nchan is not installed; running without it"
+fi
+if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  subjects="$subjects ours-pg"
+else
+  echo "smoke: PostgreSQL is not installed; running without the two-node subject"
 fi
 
 out=$(mktemp -d /tmp/server-events-smoke.XXXXXX)

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test of the repository: installs what the tests need when it is missing, starts a
 # throw-away PostgreSQL (scripts/postgres.sh), builds once in Release, then runs the .NET test projects,
-# the JavaScript client's unit tests and the ServiceStack client compatibility tests, and prints one
-# closing line with the totals.
+# the JavaScript client's unit tests, the ServiceStack client compatibility tests and the benchmark's smoke
+# run (bench/smoke.sh, counted as one test), and prints one closing line with the totals.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -22,6 +22,12 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   echo "== installing ${need_apt[*]} with apt-get"
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}"
+fi
+# The benchmark's smoke run measures nchan beside our server; without it, it still runs the other subjects.
+if ! command -v nginx >/dev/null 2>&1 || [ ! -f /usr/lib/nginx/modules/ngx_nchan_module.so ]; then
+  echo "== installing nginx and libnginx-mod-nchan with apt-get"
+  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx libnginx-mod-nchan; } ||
+    echo "!! nginx with nchan could not be installed; the benchmark smoke run leaves nchan out"
 fi
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
@@ -69,6 +75,13 @@ run_node_tests "JavaScript client unit tests" tests/js
 
 (cd tests/compat && npm ci --no-audit --no-fund --loglevel=error)
 SERVER_EVENTS_API_DLL="$root/src/Api/bin/Release/net10.0/ServerEvents.Api.dll" run_node_tests "ServiceStack client compatibility" tests/compat
+
+echo "== benchmark smoke run"
+if bash bench/smoke.sh; then
+  passed=$((passed + 1))
+else
+  failed=$((failed + 1))
+fi
 
 echo
 echo "tests: $passed passed, $failed failed"

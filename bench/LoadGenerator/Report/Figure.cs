@@ -12,6 +12,7 @@ internal sealed record Figure(string Name, Func<RunResult, double?>? Number, Fun
         List<Figure> rows =
         [
             Numeric("streams held", r => r.Held, "0"),
+            Label("streams not opened", r => r.Failed == 0 ? "0" : $"{r.Failed} ({r.FirstError})"),
             Label("server process", r => r.ServerExited ? "**exited** (see RESULTS.md)" : "ran throughout"),
             Numeric("connect rate (streams/s)", r => r.ConnectPerSecond, "0"),
             Label("connect limited by", r => r.ServerExited ? "void: the server exited" : $"{r.ConnectLimiter} (srv {r.ConnectServerCpuPercent:0}%, gen {r.ConnectGeneratorCpuPercent:0}%, other {r.ConnectOtherCpuPercent:0}%)"),
