@@ -100,30 +100,7 @@ generator="$(bin LoadGenerator)/LoadGenerator"
 } | tee "$out/machine.txt"
 
 # ---------------------------------------------------------------------------------------------- subjects
-# Below the ephemeral range (32768 and up), so no client socket of the run can take the port meanwhile.
-free_port() {
-  local port
-  for _ in $(seq 1 100); do
-    port=$((20000 + RANDOM % 12000))
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-      echo "$port"
-      return
-    fi
-  done
-  echo "no free port found" >&2
-  return 1
-}
-
-wait_for_port() {
-  for _ in $(seq 1 300); do
-    if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then
-      return 0
-    fi
-    sleep 0.1
-  done
-  echo "nothing listens on port $1" >&2
-  return 1
-}
+source bench/ports.sh
 
 # A started subject: the processes to stop, the processes to measure (comma-separated, with descendants), the
 # ports its streams are spread over (publishing goes to the first), and its temporary directories.

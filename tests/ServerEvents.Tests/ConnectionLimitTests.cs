@@ -21,6 +21,7 @@ public sealed class ConnectionLimitTests
         {
             Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.Response.StatusCode);
             Assert.Equal(TimeSpan.FromSeconds(5), refused.Response.Headers.RetryAfter?.Delta);
+            Assert.True(refused.Response.Headers.ConnectionClose, "a refused client should not keep a socket open");
             Assert.Contains("maximum of 2 event streams", await EndpointTests.ErrorMessageAsync(refused.Response), StringComparison.Ordinal);
         }
 

@@ -296,6 +296,8 @@ internal sealed partial class EventStreamEndpoint(
 
     private static Task RefuseAsync(HttpContext context, string retryAfterSeconds, string message)
     {
+        // A refused client's idle keep-alive connection would hold a socket of a node that is short of them.
+        context.Response.Headers.Connection = "close";
         context.Response.Headers.RetryAfter = retryAfterSeconds;
         return ErrorResponse.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, message);
     }
