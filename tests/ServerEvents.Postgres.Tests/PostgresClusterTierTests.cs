@@ -105,6 +105,26 @@ public sealed class PostgresClusterTierTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Publishes_handed_over_together_are_appended_in_their_order_with_consecutive_positions()
+    {
+        var node = await StartNodeAsync();
+        var sink = new RecordingSink();
+        using var attachment = node.Tier.Events.Attach(sink);
+        var large = "\"" + new string('x', 20_000) + "\"";
+
+        // Not awaited one by one: the node's appender batches what waits, in the order it was handed over.
+        var pending = Enumerable.Range(0, 50)
+            .Select(i => node.Tier.Events.PublishAsync(i == 25 ? new OutgoingEvent(EventTarget.All, "cmd.large", large) : Numbered(i)).AsTask())
+            .ToList();
+        var ids = await Task.WhenAll(pending);
+
+        Assert.Equal(Enumerable.Range(0, 50).Select(i => ids[0] + i), ids);
+        await sink.WaitForCountAsync(50);
+        Assert.Equal(ids, sink.Events.Select(e => e.Id));
+        Assert.Equal(large, sink.Events[25].Body);
+    }
+
+    [Fact]
     public async Task The_periodic_trim_deletes_what_retention_drops_and_remembers_how_far_it_went()
     {
         var node = await StartNodeAsync(new EventLogRetention(3, TimeSpan.FromHours(1)));

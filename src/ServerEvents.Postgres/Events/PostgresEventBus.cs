@@ -6,25 +6,13 @@ using ServerEvents.Cluster;
 namespace ServerEvents.Postgres.Events;
 
 /// <summary>
-/// The event log in PostgreSQL. Appending bumps the one-row head and inserts the row in the same statement,
-/// so appends take turns on the head's row lock: positions come out in commit order with no holes, and a
-/// resume cursor can never pass an event that commits later. The <c>NOTIFY</c> in that statement is
-/// delivered at commit, so notifications arrive in position order too.
+/// The event log in PostgreSQL. Appending bumps the one-row head and inserts the rows in the same statement, so
+/// appends take turns on the head's row lock: positions come out in commit order with no holes, and a resume
+/// cursor can never pass an event that commits later. The <c>NOTIFY</c>s in that statement are delivered at
+/// commit, so notifications arrive in position order too. Each node appends in batches (<see cref="EventLogAppender"/>).
 /// </summary>
-public sealed class PostgresEventBus : IEventBus
+public sealed class PostgresEventBus : IEventBus, IAsyncDisposable
 {
-    private const string AppendSql = """
-        WITH head AS (
-            UPDATE event_log_head SET position = position + 1 RETURNING position
-        ), appended AS (
-            INSERT INTO event_log (position, kind, replayable, created_at, payload)
-            SELECT position, $1, $2, $3, $4 FROM head
-            RETURNING position
-        )
-        SELECT position, pg_notify($5, CASE WHEN $6 THEN position::text || ' ' || $4 ELSE position::text END)
-        FROM appended
-        """;
-
     // One statement, so one snapshot: the head, the eviction point and the rows agree even while a trim runs.
     // Retention is applied here as well as by the periodic trim, so a read never serves what should be gone.
     private const string ReadSql = """
@@ -51,7 +39,7 @@ public sealed class PostgresEventBus : IEventBus
     private readonly EventLogListener _listener;
     private readonly EventLogRetention _retention;
     private readonly TimeProvider _time;
-    private readonly string _channel;
+    private readonly EventLogAppender _appender;
 
     /// <summary>Creates the bus.</summary>
     internal PostgresEventBus(
@@ -65,21 +53,21 @@ public sealed class PostgresEventBus : IEventBus
         _listener = listener;
         _retention = retention;
         _time = time;
-        _channel = options.Value.EffectiveChannel;
+        _appender = new EventLogAppender(dataSource, options.Value.EffectiveChannel);
     }
 
     /// <inheritdoc />
     public async ValueTask<long> PublishAsync(OutgoingEvent outgoing, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(outgoing);
-        return await AppendAsync(LogEntry.ForEvent(outgoing, _time.GetUtcNow()), cancellationToken).ConfigureAwait(false);
+        return await _appender.AppendAsync(LogEntry.ForEvent(outgoing, _time.GetUtcNow()), cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
     public async ValueTask SignalAsync(ClusterSignal signal, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(signal);
-        await AppendAsync(LogEntry.ForSignal(signal, _time.GetUtcNow()), cancellationToken).ConfigureAwait(false);
+        await _appender.AppendAsync(LogEntry.ForSignal(signal, _time.GetUtcNow()), cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -112,16 +100,6 @@ public sealed class PostgresEventBus : IEventBus
     /// <inheritdoc />
     public IDisposable Attach(IClusterEventSink sink) => _listener.Attach(sink);
 
-    private async Task<long> AppendAsync(LogEntry entry, CancellationToken cancellationToken)
-    {
-        var payload = entry.Serialize();
-        await using var command = _dataSource.CreateCommand(AppendSql);
-        command.Parameters.Add(new NpgsqlParameter { Value = (short)entry.Kind });
-        command.Parameters.Add(new NpgsqlParameter { Value = entry.IsReplayable });
-        command.Parameters.Add(new NpgsqlParameter { Value = entry.CreatedAt, NpgsqlDbType = NpgsqlDbType.TimestampTz });
-        command.Parameters.Add(new NpgsqlParameter { Value = payload, NpgsqlDbType = NpgsqlDbType.Text });
-        command.Parameters.Add(new NpgsqlParameter { Value = _channel, NpgsqlDbType = NpgsqlDbType.Text });
-        command.Parameters.Add(new NpgsqlParameter { Value = LogEntry.FitsInline(payload) });
-        return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
-    }
+    /// <inheritdoc />
+    public ValueTask DisposeAsync() => _appender.DisposeAsync();
 }

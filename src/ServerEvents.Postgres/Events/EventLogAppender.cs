@@ -1,0 +1,124 @@
+using System.Threading.Channels;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace ServerEvents.Postgres.Events;
+
+/// <summary>
+/// Appends this node's items to the event log in batches: one writer takes whatever is waiting and appends it
+/// in one statement, with one bump of the head and one round trip. Appends from many requests at once would
+/// otherwise each take the head's row lock in turn, and PostgreSQL spent most of the cluster's CPU on that
+/// (bench/RESULTS.md). Items are appended in the order they were handed over.
+/// </summary>
+internal sealed class EventLogAppender : IAsyncDisposable
+{
+    // A bound on one statement's size; more waiting items go in the next batch.
+    private const int MaxBatch = 256;
+
+    // Positions follow the head in the same statement, so they are in commit order with no holes, as for one
+    // item; the notifications are sent in position order and delivered at commit.
+    private const string AppendSql = """
+        WITH head AS (
+            UPDATE event_log_head SET position = position + cardinality($1::smallint[]) RETURNING position
+        ), batch AS (
+            SELECT head.position - cardinality($1::smallint[]) + b.ord AS position, b.kind, b.replayable, b.created_at, b.payload, b.inline
+            FROM head, unnest($1::smallint[], $2::boolean[], $3::timestamptz[], $4::text[], $5::boolean[])
+                WITH ORDINALITY AS b(kind, replayable, created_at, payload, inline, ord)
+        ), appended AS (
+            INSERT INTO event_log (position, kind, replayable, created_at, payload)
+            SELECT position, kind, replayable, created_at, payload FROM batch
+        )
+        SELECT n.position, pg_notify($6, CASE WHEN n.inline THEN n.position::text || ' ' || n.payload ELSE n.position::text END)
+        FROM (SELECT position, payload, inline FROM batch ORDER BY position) n
+        """;
+
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly string _channel;
+    private readonly Channel<PendingAppend> _pending = Channel.CreateUnbounded<PendingAppend>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Task _writer;
+
+    public EventLogAppender(NpgsqlDataSource dataSource, string channel)
+    {
+        _dataSource = dataSource;
+        _channel = channel;
+        _writer = Task.Run(WriteAsync);
+    }
+
+    /// <summary>Appends one item; completes with its log position once the batch holding it has committed.</summary>
+    public Task<long> AppendAsync(LogEntry entry, CancellationToken cancellationToken)
+    {
+        var pending = new PendingAppend(entry, entry.Serialize());
+        if (!_pending.Writer.TryWrite(pending))
+        {
+            throw new ObjectDisposedException(nameof(EventLogAppender));
+        }
+
+        // A caller that gives up stops waiting; its item may still be appended, as a statement already sent would be.
+        return pending.Position.Task.WaitAsync(cancellationToken);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _pending.Writer.TryComplete();
+        await _writer.ConfigureAwait(false);
+    }
+
+    private async Task WriteAsync()
+    {
+        var batch = new List<PendingAppend>(MaxBatch);
+        while (await _pending.Reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            while (batch.Count < MaxBatch && _pending.Reader.TryRead(out var next))
+            {
+                batch.Add(next);
+            }
+
+            try
+            {
+                var positions = await AppendBatchAsync(batch).ConfigureAwait(false);
+                for (var i = 0; i < batch.Count; i++)
+                {
+                    batch[i].Position.TrySetResult(positions[i]);
+                }
+            }
+            catch (Exception ex)
+            {
+                // Every caller of the batch learns that its append failed (or may have: the commit is unknown).
+                foreach (var pending in batch)
+                {
+                    pending.Position.TrySetException(ex);
+                }
+            }
+
+            batch.Clear();
+        }
+    }
+
+    private async Task<long[]> AppendBatchAsync(List<PendingAppend> batch)
+    {
+        await using var command = _dataSource.CreateCommand(AppendSql);
+        command.Parameters.Add(new NpgsqlParameter { Value = batch.Select(p => (short)p.Entry.Kind).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Smallint });
+        command.Parameters.Add(new NpgsqlParameter { Value = batch.Select(p => p.Entry.IsReplayable).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Boolean });
+        command.Parameters.Add(new NpgsqlParameter { Value = batch.Select(p => p.Entry.CreatedAt).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(new NpgsqlParameter { Value = batch.Select(p => p.Payload).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter { Value = batch.Select(p => LogEntry.FitsInline(p.Payload)).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Boolean });
+        command.Parameters.Add(new NpgsqlParameter { Value = _channel, NpgsqlDbType = NpgsqlDbType.Text });
+
+        var positions = new long[batch.Count];
+        var read = 0;
+        await using var reader = await command.ExecuteReaderAsync().ConfigureAwait(false);
+        while (await reader.ReadAsync().ConfigureAwait(false))
+        {
+            positions[read++] = reader.GetInt64(0);
+        }
+
+        return read == batch.Count
+            ? positions
+            : throw new InvalidOperationException($"The event log appended {read} of {batch.Count} items.");
+    }
+
+    private sealed record PendingAppend(LogEntry Entry, string Payload)
+    {
+        public TaskCompletionSource<long> Position { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}
