@@ -3,7 +3,7 @@
 # then for every scenario starts each subject in turn, warms it up, measures it with bench/LoadGenerator and
 # stops it, and finally prints one table with every figure and its ratio to nchan and to the baseline.
 #
-#   bench/run.sh --wait-quiet 120      # the full run (N = 10,000, 20,000 held); takes about 12 minutes
+#   bench/run.sh --subjects "nchan baseline ours ours-pg" --wait-quiet 120   # the full run; about 20 minutes
 #   bench/run.sh --connections 2000 --hold 3000 --duration 5
 #
 # Options (defaults in brackets):
@@ -16,8 +16,7 @@
 #   --workers K       generator processes, each under the 20,000 open-file limit [3]
 #   --connect-rate R  streams opened per second in total; 0 for as fast as 64 pending opens per worker allow [0]
 #   --subjects LIST   which subjects, in order: nchan, baseline, ours, and ours-pg (two nodes on PostgreSQL, started
-#                     with scripts/postgres.sh; it opens streams at only 30-40/s, so run it at a smaller N with
-#                     --connect-rate 30, see RESULTS.md) ["nchan baseline ours"]
+#                     with scripts/postgres.sh) ["nchan baseline ours"]
 #   --scenarios LIST  which scenarios ["fanout channels hold"]
 #   --out DIR         keep the JSON results and table.md there [a temporary directory]
 #   --no-warmup       skip the small warm-up run before each measurement (the smoke run does)

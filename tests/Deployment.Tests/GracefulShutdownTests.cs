@@ -69,7 +69,7 @@ public sealed class GracefulShutdownTests(ITestOutputHelper output)
     }
 
     /// <summary>Tries new streams on the stopping node until it is gone; each must be refused, never served.</summary>
-    private async Task AssertRefusesStreamsAsync(ContainerAppNode node, string channel)
+    private async Task AssertRefusesStreamsAsync(ApiProcess node, string channel)
     {
         using var client = node.CreateClient();
         client.Timeout = TimeSpan.FromSeconds(5);
@@ -148,7 +148,7 @@ public sealed class GracefulShutdownTests(ITestOutputHelper output)
         /// <summary>The published numbers received on both streams, in order.</summary>
         public List<int> Numbers => [.. Frames.Where(f => f.Selector == Publisher.Selector).Select(f => int.Parse(JsonSerializer.Deserialize<string>(f.Body)!, CultureInfo.InvariantCulture))];
 
-        public static async Task<ResumingClient> StartAsync(ContainerAppNode doomed, ContainerAppNode survivor, string channel)
+        public static async Task<ResumingClient> StartAsync(ApiProcess doomed, ApiProcess survivor, string channel)
         {
             var toDoomed = doomed.CreateClient();
             var first = await EventStreamReader.OpenAsync(toDoomed, "event-stream?channels=" + channel);
@@ -218,7 +218,7 @@ public sealed class GracefulShutdownTests(ITestOutputHelper output)
             _loop = Task.Run(() => PublishAsync(channel));
         }
 
-        public static async Task<Publisher> StartAsync(ContainerAppNode node, string channel)
+        public static async Task<Publisher> StartAsync(ApiProcess node, string channel)
         {
             // The relay only posts as a subscription of the caller's own session.
             var client = node.CreateClient();

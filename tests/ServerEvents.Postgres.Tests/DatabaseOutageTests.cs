@@ -17,7 +17,7 @@ public sealed class DatabaseRestartCollection
 public sealed class DatabaseOutageTests : IAsyncLifetime
 {
     private readonly string _schema = PostgresTestDatabase.NewSchemaName();
-    private readonly List<ApiNode> _nodes = [];
+    private readonly List<ApiProcess> _nodes = [];
 
     public Task InitializeAsync() => Task.CompletedTask;
 

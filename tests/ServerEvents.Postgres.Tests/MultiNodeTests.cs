@@ -6,15 +6,15 @@ namespace ServerEvents.Postgres.Tests;
 /// <summary>Three front-end processes on one schema, plus the test process as a publishing node.</summary>
 public sealed class ThreeNodeCluster : IAsyncLifetime
 {
-    private readonly List<ApiNode> _nodes = [];
+    private readonly List<ApiProcess> _nodes = [];
 
     public string Schema { get; } = PostgresTestDatabase.NewSchemaName();
 
-    public ApiNode A => _nodes[0];
+    public ApiProcess A => _nodes[0];
 
-    public ApiNode B => _nodes[1];
+    public ApiProcess B => _nodes[1];
 
-    public ApiNode C => _nodes[2];
+    public ApiProcess C => _nodes[2];
 
     /// <summary>The tier in the test process: one more node of the same cluster, used to publish.</summary>
     public PostgresNode Publisher { get; private set; } = null!;

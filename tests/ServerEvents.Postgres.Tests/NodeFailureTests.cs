@@ -8,7 +8,7 @@ namespace ServerEvents.Postgres.Tests;
 public sealed class NodeFailureTests : IAsyncLifetime
 {
     private readonly string _schema = PostgresTestDatabase.NewSchemaName();
-    private readonly List<ApiNode> _nodes = [];
+    private readonly List<ApiProcess> _nodes = [];
 
     public Task InitializeAsync() => Task.CompletedTask;
 
@@ -59,7 +59,7 @@ public sealed class NodeFailureTests : IAsyncLifetime
         Assert.DoesNotContain(resumed.Received, f => f.Selector == "cmd.onReplayGap");
     }
 
-    private async Task<ApiNode> StartNodeAsync()
+    private async Task<ApiProcess> StartNodeAsync()
     {
         var node = await ApiNode.StartAsync(ApiNode.Settings(_schema));
         _nodes.Add(node);

@@ -19,7 +19,7 @@ public sealed class StartupFailureTests
     [Fact]
     public async Task An_unreachable_database_stops_the_process_within_the_startup_timeout_with_a_message()
     {
-        var unreachable = new NpgsqlConnectionStringBuilder(PostgresTestDatabase.ConnectionString) { Port = ApiNode.FreePort(), Timeout = 2 }.ConnectionString;
+        var unreachable = new NpgsqlConnectionStringBuilder(PostgresTestDatabase.ConnectionString) { Port = ApiProcess.FreePort(), Timeout = 2 }.ConnectionString;
         var settings = ApiNode.Settings("unused", unreachable);
         settings["ServerEvents__Cluster__Postgres__StartupTimeout"] = "00:00:03";
 

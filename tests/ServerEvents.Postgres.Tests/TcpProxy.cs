@@ -25,7 +25,7 @@ internal sealed class TcpProxy : IAsyncDisposable
 
     public static TcpProxy Start(string host, int port)
     {
-        var proxy = new TcpProxy(new IPEndPoint(IPAddress.Parse(host), port), ApiNode.FreePort());
+        var proxy = new TcpProxy(new IPEndPoint(IPAddress.Parse(host), port), ApiProcess.FreePort());
         proxy.Resume();
         return proxy;
     }

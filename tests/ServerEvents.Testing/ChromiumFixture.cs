@@ -1,15 +1,17 @@
 using Microsoft.Playwright;
+using Xunit;
 
-namespace ServerEvents.Browser.Tests;
+namespace ServerEvents.Testing;
 
 /// <summary>
-/// One headless Debian Chromium (<c>/usr/bin/chromium</c>) for the test class; Playwright never downloads a browser here.
+/// One headless Debian Chromium (<c>/usr/bin/chromium</c>, or <c>CHROMIUM_PATH</c>) per test class; Playwright never
+/// downloads a browser here.
 /// </summary>
 public sealed class ChromiumFixture : IAsyncLifetime
 {
     private IPlaywright? _playwright;
 
-    /// <summary>The running browser.</summary>
+    /// <summary>The running browser; give each simulated user a context of their own (own cookies, own session).</summary>
     public IBrowser Browser { get; private set; } = null!;
 
     public async Task InitializeAsync()
@@ -20,6 +22,8 @@ public sealed class ChromiumFixture : IAsyncLifetime
             throw new InvalidOperationException($"{executable} is missing: install Debian's chromium (scripts/test.sh does).");
         }
 
+        // Auto-waiting assertions: long enough for a busy CI machine, never a fixed sleep.
+        Assertions.SetDefaultExpectTimeout(15_000);
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
