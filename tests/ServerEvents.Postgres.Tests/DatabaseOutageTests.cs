@@ -16,33 +16,28 @@ public sealed class DatabaseRestartCollection
 [Collection(DatabaseRestartCollection.Name)]
 public sealed class DatabaseOutageTests : IAsyncLifetime
 {
-    private readonly string _schema = PostgresTestDatabase.NewSchemaName();
-    private readonly List<ApiProcess> _nodes = [];
+    private readonly TestSchema _schema = new();
 
     public Task InitializeAsync() => Task.CompletedTask;
 
-    public async Task DisposeAsync()
-    {
-        foreach (var node in _nodes)
-        {
-            await node.DisposeAsync();
-        }
-
-        await PostgresTestDatabase.DropSchemaAsync(_schema);
-    }
+    public async Task DisposeAsync() => await _schema.DisposeAsync();
 
     [Fact]
     public async Task Restarting_PostgreSQL_mid_stream_loses_no_event_for_any_subscriber()
     {
         const int Total = 300;
-        var settings = ApiNode.Settings(_schema);
+        var settings = ApiNode.Settings(_schema.Name);
 
         // Long enough that no subscription expires while heartbeats cannot be recorded.
         settings["ServerEvents__IdleTimeout"] = "00:01:00";
         settings["ServerEvents__HeartbeatInterval"] = "00:00:10";
         var nodes = await Task.WhenAll(ApiNode.StartAsync(settings), ApiNode.StartAsync(settings));
-        _nodes.AddRange(nodes);
-        await using var publisher = await PostgresNode.StartAsync(_schema);
+        foreach (var node in nodes)
+        {
+            _schema.Own(node);
+        }
+
+        await using var publisher = await PostgresNode.StartAsync(_schema.Name);
         var clients = nodes.Select(n => n.CreateClient()).ToList();
         var streams = new List<EventStreamReader>();
         foreach (var client in clients.Concat(clients))
@@ -98,8 +93,7 @@ public sealed class DatabaseOutageTests : IAsyncLifetime
         var server = new NpgsqlConnectionStringBuilder(PostgresTestDatabase.ConnectionString);
         await using var proxy = TcpProxy.Start(server.Host!, server.Port);
         var throughProxy = new NpgsqlConnectionStringBuilder(PostgresTestDatabase.ConnectionString) { Port = proxy.Port }.ConnectionString;
-        var node = await ApiNode.StartAsync(ApiNode.Settings(_schema, throughProxy));
-        _nodes.Add(node);
+        var node = _schema.Own(await ApiNode.StartAsync(ApiNode.Settings(_schema.Name, throughProxy)));
         using var client = node.CreateClient();
         Assert.Equal(HttpStatusCode.OK, await ReadinessAsync(client));
 

@@ -6,9 +6,10 @@ namespace ServerEvents.Postgres.Tests;
 /// <summary>Three front-end processes on one schema, plus the test process as a publishing node.</summary>
 public sealed class ThreeNodeCluster : IAsyncLifetime
 {
-    private readonly List<ApiProcess> _nodes = [];
+    private readonly TestSchema _schema = new();
+    private ApiProcess[] _nodes = [];
 
-    public string Schema { get; } = PostgresTestDatabase.NewSchemaName();
+    public string Schema => _schema.Name;
 
     public ApiProcess A => _nodes[0];
 
@@ -22,20 +23,16 @@ public sealed class ThreeNodeCluster : IAsyncLifetime
     public async Task InitializeAsync()
     {
         // Started together, so their schema migrations race as they would in a real roll-out.
-        _nodes.AddRange(await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => ApiNode.StartAsync(ApiNode.Settings(Schema)))));
-        Publisher = await PostgresNode.StartAsync(Schema);
-    }
-
-    public async Task DisposeAsync()
-    {
+        _nodes = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => ApiNode.StartAsync(ApiNode.Settings(Schema))));
         foreach (var node in _nodes)
         {
-            await node.DisposeAsync();
+            _schema.Own(node);
         }
 
-        await Publisher.DisposeAsync();
-        await PostgresTestDatabase.DropSchemaAsync(Schema);
+        Publisher = _schema.Own(await PostgresNode.StartAsync(Schema));
     }
+
+    public async Task DisposeAsync() => await _schema.DisposeAsync();
 }
 
 /// <summary>Several stateless front-ends behave as one server.</summary>

@@ -7,27 +7,18 @@ namespace ServerEvents.Postgres.Tests;
 /// <summary>What the survivors do when a front-end process dies without a word.</summary>
 public sealed class NodeFailureTests : IAsyncLifetime
 {
-    private readonly string _schema = PostgresTestDatabase.NewSchemaName();
-    private readonly List<ApiProcess> _nodes = [];
+    private readonly TestSchema _schema = new();
 
     public Task InitializeAsync() => Task.CompletedTask;
 
-    public async Task DisposeAsync()
-    {
-        foreach (var node in _nodes)
-        {
-            await node.DisposeAsync();
-        }
-
-        await PostgresTestDatabase.DropSchemaAsync(_schema);
-    }
+    public async Task DisposeAsync() => await _schema.DisposeAsync();
 
     [Fact]
     public async Task After_a_node_is_killed_the_survivors_send_its_subscribers_leave_notices_and_its_clients_resume_elsewhere()
     {
         var doomed = await StartNodeAsync();
         var survivor = await StartNodeAsync();
-        await using var publisher = await PostgresNode.StartAsync(_schema);
+        await using var publisher = await PostgresNode.StartAsync(_schema.Name);
         using var toDoomed = doomed.CreateClient();
         using var toSurvivor = survivor.CreateClient();
         await using var watcher = await EventStreamReader.OpenAsync(toSurvivor, "event-stream?channels=room");
@@ -61,9 +52,7 @@ public sealed class NodeFailureTests : IAsyncLifetime
 
     private async Task<ApiProcess> StartNodeAsync()
     {
-        var node = await ApiNode.StartAsync(ApiNode.Settings(_schema));
-        _nodes.Add(node);
-        return node;
+        return _schema.Own(await ApiNode.StartAsync(ApiNode.Settings(_schema.Name)));
     }
 
     private static async Task<List<long>> PublishAsync(PostgresNode publisher, int from, int through)

@@ -9,31 +9,22 @@ namespace ServerEvents.Postgres.Tests;
 /// <summary>What the PostgreSQL tier does beyond the shared contract: several nodes, lost connections, the schema.</summary>
 public sealed class PostgresClusterTierTests : IAsyncLifetime
 {
-    private readonly string _schema = PostgresTestDatabase.NewSchemaName();
-    private readonly List<PostgresNode> _nodes = [];
+    private readonly TestSchema _schema = new();
 
     public Task InitializeAsync() => Task.CompletedTask;
 
-    public async Task DisposeAsync()
-    {
-        foreach (var node in _nodes)
-        {
-            await node.DisposeAsync();
-        }
-
-        await PostgresTestDatabase.DropSchemaAsync(_schema);
-    }
+    public async Task DisposeAsync() => await _schema.DisposeAsync();
 
     [Fact]
     public async Task Nodes_starting_together_migrate_the_schema_once_and_a_later_start_changes_nothing()
     {
-        var hosts = Enumerable.Range(0, 4).Select(_ => PostgresNode.Build(_schema)).ToList();
+        var hosts = Enumerable.Range(0, 4).Select(_ => PostgresNode.Build(_schema.Name)).ToList();
         await Task.WhenAll(hosts.Select(h => h.Services.GetRequiredService<SchemaMigrator>().MigrateAsync(CancellationToken.None)));
         await hosts[0].Services.GetRequiredService<SchemaMigrator>().MigrateAsync(CancellationToken.None);
         hosts.ForEach(h => h.Dispose());
 
-        Assert.Equal((long)SchemaMigrator.LatestVersion, await PostgresTestDatabase.ScalarAsync($"""SELECT count(*) FROM "{_schema}".schema_migrations"""));
-        Assert.Equal(0L, await PostgresTestDatabase.ScalarAsync($"""SELECT position FROM "{_schema}".event_log_head"""));
+        Assert.Equal((long)SchemaMigrator.LatestVersion, await PostgresTestDatabase.ScalarAsync($"""SELECT count(*) FROM "{_schema.Name}".schema_migrations"""));
+        Assert.Equal(0L, await PostgresTestDatabase.ScalarAsync($"""SELECT position FROM "{_schema.Name}".event_log_head"""));
     }
 
     [Fact]
@@ -74,7 +65,7 @@ public sealed class PostgresClusterTierTests : IAsyncLifetime
         }
 
         await sink.WaitForCountAsync(10);
-        Assert.True(await PostgresTestDatabase.TerminateListenersAsync(_schema) >= 2);
+        Assert.True(await PostgresTestDatabase.TerminateListenersAsync(_schema.Name) >= 2);
         for (var i = 10; i < 60; i++)
         {
             published.Add(await publisher.Tier.Events.PublishAsync(Numbered(i)));
@@ -140,8 +131,8 @@ public sealed class PostgresClusterTierTests : IAsyncLifetime
 
         // The five oldest events went, and so did the four signals between them, which nobody can need any more.
         Assert.Equal(9, trimmed);
-        Assert.Equal(ids[4] + 1, await PostgresTestDatabase.ScalarAsync($"""SELECT min(position) FROM "{_schema}".event_log"""));
-        Assert.Equal(ids[4], await PostgresTestDatabase.ScalarAsync($"""SELECT evicted_through FROM "{_schema}".event_log_eviction"""));
+        Assert.Equal(ids[4] + 1, await PostgresTestDatabase.ScalarAsync($"""SELECT min(position) FROM "{_schema.Name}".event_log"""));
+        Assert.Equal(ids[4], await PostgresTestDatabase.ScalarAsync($"""SELECT evicted_through FROM "{_schema.Name}".event_log_eviction"""));
         Assert.Equal(ids[^3..], slice.Events.Select(e => e.Id));
         Assert.Equal(ids[4], slice.EvictedThrough);
     }
@@ -150,7 +141,7 @@ public sealed class PostgresClusterTierTests : IAsyncLifetime
     public async Task A_heartbeat_for_a_subscription_of_a_node_that_stopped_renewing_is_refused()
     {
         var node = await StartNodeAsync();
-        await PostgresTestDatabase.ScalarAsync($"""INSERT INTO "{_schema}".nodes VALUES ('gone', now() - interval '1 hour', now() - interval '1 minute')""");
+        await PostgresTestDatabase.ScalarAsync($"""INSERT INTO "{_schema.Name}".nodes VALUES ('gone', now() - interval '1 hour', now() - interval '1 minute')""");
         var orphan = new SubscriptionInfo { Id = "orphan", UserId = "-1", DisplayName = "user1", Channels = ["home"], NodeId = "gone" };
         var alive = orphan with { Id = "alive", NodeId = node.NodeId };
         await node.Tier.Directory.AddAsync(orphan, DateTimeOffset.UtcNow);
@@ -171,9 +162,7 @@ public sealed class PostgresClusterTierTests : IAsyncLifetime
 
     private async Task<PostgresNode> StartNodeAsync(EventLogRetention? retention = null)
     {
-        var node = await PostgresNode.StartAsync(_schema, retention);
-        _nodes.Add(node);
-        return node;
+        return _schema.Own(await PostgresNode.StartAsync(_schema.Name, retention));
     }
 
     private static OutgoingEvent Numbered(int n) =>
