@@ -21,7 +21,7 @@ for project in LoadGenerator Baseline ServerHost HeapStat; do
   dotnet build "bench/$project/$project.csproj" -c Release -nologo -v quiet >"$out/build.log" 2>&1 || { cat "$out/build.log"; exit 1; }
 done
 bin() { echo "$root/bench/$1/bin/Release/net10.0"; }
-source bench/ports.sh
+source scripts/ports.sh
 
 # "Microsoft.NETCore.App 10.0.12 [/usr/share/dotnet/shared/Microsoft.NETCore.App]": createdump ships beside the runtime.
 createdump=$(dotnet --list-runtimes | awk '$1 == "Microsoft.NETCore.App" && $2 ~ /^10\./ { dir = $3; gsub(/[][]/, "", dir); path = dir "/" $2 "/createdump" } END { print path }')

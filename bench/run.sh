@@ -99,7 +99,7 @@ generator="$(bin LoadGenerator)/LoadGenerator"
 } | tee "$out/machine.txt"
 
 # ---------------------------------------------------------------------------------------------- subjects
-source bench/ports.sh
+source scripts/ports.sh
 
 # A started subject: the processes to stop, the processes to measure (comma-separated, with descendants), the
 # ports its streams are spread over (publishing goes to the first), and its temporary directories.

@@ -1,4 +1,5 @@
-# Sourced by bench/run.sh and bench/heap-profile.sh: finding a free loopback port and waiting for a server on it.
+# Sourced by scripts/postgres.sh, bench/run.sh and bench/heap-profile.sh: finding a free loopback port and waiting
+# for a server on it.
 
 # Below the ephemeral range (32768 and up), so no client socket of the run can take the port meanwhile.
 free_port() {

@@ -13,6 +13,7 @@
 #   SERVER_EVENTS_TEST_PGPORT    the port
 # Everything else goes to stderr. `stop` stops the server and deletes the directory.
 set -euo pipefail
+source "$(dirname "$0")/ports.sh"
 
 find_bin() {
   local dir
@@ -20,19 +21,6 @@ find_bin() {
   if [ -n "$dir" ] && [ -x "$dir/initdb" ]; then
     echo "$dir"
   fi
-}
-
-free_port() {
-  local port
-  for _ in $(seq 1 100); do
-    port=$((20000 + RANDOM % 30000))
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-      echo "$port"
-      return
-    fi
-  done
-  echo "no free port found" >&2
-  return 1
 }
 
 start() {
