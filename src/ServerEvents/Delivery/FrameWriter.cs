@@ -55,7 +55,8 @@ internal sealed class FrameWriter
     /// </summary>
     public async Task PumpAsync(EventStreamConnection connection, CancellationToken closed)
     {
-        // Closing completes the queue, which ends the wait; waiting without the token saves a registration per wait.
+        // Closing both cancels the token and completes the queue, so a wait, a batch or a flush stuck on a slow
+        // reader all end with the stream.
         var queue = connection.Queue;
         while (await queue.WaitToReadAsync(closed).ConfigureAwait(false))
         {

@@ -11,30 +11,24 @@ namespace ServerEvents.Delivery;
 /// </summary>
 internal sealed class StreamAdmission : IDisposable
 {
-    private readonly ConcurrencyLimiter? _limiter;
+    private readonly ConcurrencyLimiter _limiter;
 
     public StreamAdmission(IOptions<ServerEventsOptions> options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        Limit = options.Value.MaxConnections ?? OpenFileLimit.StreamLimit(OpenFileLimit.Value);
-        if (Limit is { } limit)
-        {
-            _limiter = new ConcurrencyLimiter(new ConcurrencyLimiterOptions { PermitLimit = limit, QueueLimit = 0 });
-        }
+
+        // Where no limit is configured or known, so many permits that none is ever refused.
+        Limit = options.Value.MaxConnections ?? OpenFileLimit.StreamLimit(OpenFileLimit.Value) ?? int.MaxValue;
+        _limiter = new ConcurrencyLimiter(new ConcurrencyLimiterOptions { PermitLimit = Limit, QueueLimit = 0 });
     }
 
-    /// <summary>The most streams held at once, or null for no limit.</summary>
-    public int? Limit { get; }
+    /// <summary>The most streams held at once.</summary>
+    public int Limit { get; }
 
     /// <summary>Takes a place for one stream; the lease gives it back when disposed.</summary>
     /// <returns>The lease, or null when every place is taken.</returns>
     public IDisposable? TryAdmit()
     {
-        if (_limiter is null)
-        {
-            return Unlimited.Instance;
-        }
-
         var lease = _limiter.AttemptAcquire();
         if (lease.IsAcquired)
         {
@@ -45,14 +39,5 @@ internal sealed class StreamAdmission : IDisposable
         return null;
     }
 
-    public void Dispose() => _limiter?.Dispose();
-
-    private sealed class Unlimited : IDisposable
-    {
-        public static readonly Unlimited Instance = new();
-
-        public void Dispose()
-        {
-        }
-    }
+    public void Dispose() => _limiter.Dispose();
 }

@@ -303,7 +303,7 @@ internal sealed partial class EventStreamEndpoint(
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Stream refused: this node holds its maximum of {MaxConnections} streams")]
-    private partial void LogRefusedFull(int? maxConnections);
+    private partial void LogRefusedFull(int maxConnections);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Stream of subscription {SubscriptionId} failed")]
     private partial void LogStreamFailed(Exception exception, string subscriptionId);
