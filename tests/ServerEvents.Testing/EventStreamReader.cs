@@ -12,6 +12,7 @@ public sealed class EventStreamReader : IAsyncDisposable
     /// <summary>How long a test waits for an expected frame before failing.</summary>
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(15);
 
+    private readonly List<ServerEventFrame> _received = [];
     private readonly Channel<ServerEventFrame> _frames = Channel.CreateUnbounded<ServerEventFrame>();
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _pump;
@@ -25,8 +26,20 @@ public sealed class EventStreamReader : IAsyncDisposable
     /// <summary>The response (status and headers).</summary>
     public HttpResponseMessage Response { get; }
 
-    /// <summary>Every frame read so far, in order.</summary>
-    public List<ServerEventFrame> Received { get; } = [];
+    /// <summary>
+    /// Every frame read so far, in order: a copy, since the background reader keeps adding to the list while a
+    /// test looks at it.
+    /// </summary>
+    public IReadOnlyList<ServerEventFrame> Received
+    {
+        get
+        {
+            lock (_received)
+            {
+                return [.. _received];
+            }
+        }
+    }
 
     /// <summary>Completes when the server ends the stream.</summary>
     public Task Completion => _pump;
@@ -144,9 +157,9 @@ public sealed class EventStreamReader : IAsyncDisposable
             await foreach (var item in SseParser.Create(body).EnumerateAsync(_stop.Token).ConfigureAwait(false))
             {
                 var frame = new ServerEventFrame(item.EventId ?? string.Empty, item.Data);
-                lock (Received)
+                lock (_received)
                 {
-                    Received.Add(frame);
+                    _received.Add(frame);
                 }
 
                 _frames.Writer.TryWrite(frame);
