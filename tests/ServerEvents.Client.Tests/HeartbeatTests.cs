@@ -8,7 +8,9 @@ public sealed class HeartbeatTests
     [Fact]
     public async Task Heartbeats_are_sent_at_the_announced_interval_and_keep_the_subscription_alive_past_the_idle_timeout()
     {
-        var idleTimeout = TimeSpan.FromMilliseconds(800);
+        // Twenty heartbeats per idle period: the client's silence check (which uses the same announced timeout) must
+        // survive a loaded 2-core CI machine stalling the test process, which an 800 ms timeout once did not.
+        var idleTimeout = TimeSpan.FromSeconds(2);
         await using var server = await LoopbackServer.StartAsync(o =>
         {
             o.HeartbeatInterval = TimeSpan.FromMilliseconds(100);
