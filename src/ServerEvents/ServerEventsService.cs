@@ -220,7 +220,7 @@ public sealed partial class ServerEventsService : IServerEvents
 
     /// <inheritdoc />
     public async Task<long> GetNextSequenceAsync(string name, CancellationToken cancellationToken = default) =>
-        await _cluster.Sequences.NextAsync(name, cancellationToken).ConfigureAwait(false);
+        await _cluster.Sequences.ReserveAsync(name, 1, cancellationToken).ConfigureAwait(false);
 
     /// <inheritdoc />
     public async Task ResetAsync(CancellationToken cancellationToken = default)

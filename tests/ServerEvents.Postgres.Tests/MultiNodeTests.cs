@@ -99,6 +99,43 @@ public sealed class MultiNodeTests(ThreeNodeCluster cluster) : IClassFixture<Thr
     }
 
     [Fact]
+    public async Task Anonymous_users_on_different_nodes_never_share_a_number_and_each_node_numbers_from_its_own_block()
+    {
+        var nodes = new[] { cluster.A, cluster.B, cluster.C };
+        var clients = nodes.Select(n => n.CreateClient()).ToList();
+        var streams = new List<EventStreamReader>();
+        try
+        {
+            // Round-robin over the nodes: with one shared counter per stream, a node's next user would be 3 on.
+            for (var round = 0; round < 2; round++)
+            {
+                foreach (var client in clients)
+                {
+                    streams.Add(await EventStreamReader.OpenAsync(client, "event-stream?channels=" + NewChannel()));
+                }
+            }
+
+            var userIds = streams.Select(s => s.Connect["userId"]).ToList();
+            Assert.All(userIds, id => Assert.StartsWith("-", id, StringComparison.Ordinal));
+            Assert.Equal(userIds.Count, userIds.Distinct().Count());
+            var numbers = userIds.Select(id => -long.Parse(id, System.Globalization.CultureInfo.InvariantCulture)).ToList();
+            for (var node = 0; node < nodes.Length; node++)
+            {
+                Assert.Equal(numbers[node] + 1, numbers[node + nodes.Length]);
+            }
+        }
+        finally
+        {
+            foreach (var stream in streams)
+            {
+                await stream.DisposeAsync();
+            }
+
+            clients.ForEach(c => c.Dispose());
+        }
+    }
+
+    [Fact]
     public async Task Heartbeats_sent_to_another_node_keep_a_subscription_alive_and_reach_its_stream()
     {
         var channel = NewChannel();

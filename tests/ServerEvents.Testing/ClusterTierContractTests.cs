@@ -176,33 +176,51 @@ public abstract class ClusterTierContractTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Each_named_sequence_starts_at_one()
+    public async Task Each_named_sequence_starts_at_one_and_a_reservation_takes_consecutive_values()
     {
         var (tier, _) = await StartAsync();
 
-        Assert.Equal(1, await tier.Sequences.NextAsync("a"));
-        Assert.Equal(2, await tier.Sequences.NextAsync("a"));
-        Assert.Equal(1, await tier.Sequences.NextAsync("b"));
-        Assert.Equal(3, await tier.Sequences.NextAsync("a"));
+        Assert.Equal(1, await tier.Sequences.ReserveAsync("a", 1));
+        Assert.Equal(2, await tier.Sequences.ReserveAsync("a", 1));
+        Assert.Equal(1, await tier.Sequences.ReserveAsync("b", 1));
+        Assert.Equal(3, await tier.Sequences.ReserveAsync("a", 10));
+        Assert.Equal(13, await tier.Sequences.ReserveAsync("a", 1));
+        Assert.Equal(2, await tier.Sequences.ReserveAsync("b", 100));
+        Assert.Equal(102, await tier.Sequences.ReserveAsync("b", 1));
     }
 
     [Fact]
-    public async Task Concurrent_callers_never_get_the_same_sequence_value()
+    public async Task Concurrent_reservations_never_share_a_value()
     {
         var (tier, _) = await StartAsync();
 
-        var values = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(async () =>
+        // Mixed sizes, so a reservation that counted its block wrongly would overlap its neighbour.
+        var ranges = await Task.WhenAll(Enumerable.Range(0, 8).Select(caller => Task.Run(async () =>
         {
             var mine = new List<long>();
             for (var i = 0; i < 40; i++)
             {
-                mine.Add(await tier.Sequences.NextAsync("shared"));
+                var count = 1 + ((caller + i) % 3);
+                var first = await tier.Sequences.ReserveAsync("shared", count);
+                mine.AddRange(Enumerable.Range(0, count).Select(offset => first + offset));
             }
 
             return mine;
         })));
 
-        Assert.Equal(Enumerable.Range(1, 320).Select(v => (long)v), values.SelectMany(v => v).Order());
+        var values = ranges.SelectMany(v => v).Order().ToList();
+        Assert.Equal(Enumerable.Range(1, values.Count).Select(v => (long)v), values);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-1)]
+    public async Task A_reservation_of_no_values_is_refused(int count)
+    {
+        var (tier, _) = await StartAsync();
+
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(async () => await tier.Sequences.ReserveAsync("a", count));
+        Assert.Equal(1, await tier.Sequences.ReserveAsync("a", 1));
     }
 
     [Fact]

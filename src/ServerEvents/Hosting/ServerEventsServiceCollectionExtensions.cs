@@ -48,6 +48,7 @@ public static class ServerEventsServiceCollectionExtensions
         services.TryAddSingleton<StreamAdmission>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<KestrelServerOptions>, KestrelConnectionLimitSetup>());
         services.TryAddSingleton<LocalEventDispatcher>();
+        services.TryAddSingleton(sp => new AnonymousUserNumbers(sp.GetRequiredService<IClusterTier>().Sequences));
         services.TryAddSingleton<SubscriberIdentityResolver>();
         services.TryAddSingleton(sp =>
         {

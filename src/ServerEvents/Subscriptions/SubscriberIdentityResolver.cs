@@ -2,27 +2,23 @@ using System.Globalization;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
-using ServerEvents.Cluster;
 using ServerEvents.Hosting;
 
 namespace ServerEvents.Subscriptions;
 
 /// <summary>
 /// Resolves the subscriber's identity from <see cref="HttpContext.User"/>; anonymous callers get a number
-/// from the cluster-wide <c>anonymous-user</c> sequence.
+/// from <see cref="AnonymousUserNumbers"/>.
 /// </summary>
 public sealed class SubscriberIdentityResolver
 {
-    /// <summary>The sequence that numbers anonymous users across the cluster.</summary>
-    public const string AnonymousUserSequence = "anonymous-user";
-
-    private readonly IClusterTier _cluster;
+    private readonly AnonymousUserNumbers _anonymousNumbers;
     private readonly IOptionsMonitor<ServerEventsOptions> _options;
 
     /// <summary>Creates the resolver.</summary>
-    public SubscriberIdentityResolver(IClusterTier cluster, IOptionsMonitor<ServerEventsOptions> options)
+    public SubscriberIdentityResolver(AnonymousUserNumbers anonymousNumbers, IOptionsMonitor<ServerEventsOptions> options)
     {
-        _cluster = cluster;
+        _anonymousNumbers = anonymousNumbers;
         _options = options;
     }
 
@@ -45,7 +41,7 @@ public sealed class SubscriberIdentityResolver
             }
         }
 
-        var number = await _cluster.Sequences.NextAsync(AnonymousUserSequence, cancellationToken).ConfigureAwait(false);
+        var number = await _anonymousNumbers.NextAsync(cancellationToken).ConfigureAwait(false);
         var text = number.ToString(CultureInfo.InvariantCulture);
         return new SubscriberIdentity("-" + text, null, "user" + text, null, sessionId, false);
     }

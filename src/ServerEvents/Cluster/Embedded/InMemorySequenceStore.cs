@@ -9,10 +9,11 @@ public sealed class InMemorySequenceStore : ISequenceStore
     private readonly ConcurrentDictionary<string, StrongBox<long>> _sequences = new(StringComparer.Ordinal);
 
     /// <inheritdoc />
-    public ValueTask<long> NextAsync(string name, CancellationToken cancellationToken = default)
+    public ValueTask<long> ReserveAsync(string name, int count, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
         var counter = _sequences.GetOrAdd(name, static _ => new StrongBox<long>());
-        return ValueTask.FromResult(Interlocked.Increment(ref counter.Value));
+        return ValueTask.FromResult(Interlocked.Add(ref counter.Value, count) - count + 1);
     }
 }
