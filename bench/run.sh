@@ -158,6 +158,7 @@ stop_subject() {
     nginx_prefix=""
   fi
   if [ -n "$pg_dir" ]; then
+    bash scripts/postgres.sh statements "$pg_dir" >"$out/${scenario:-none}-ours-pg-statements.txt" 2>&1 || true
     bash scripts/postgres.sh stop "$pg_dir"
     pg_dir=""
   fi

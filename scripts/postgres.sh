@@ -3,6 +3,7 @@
 #
 #   eval "$(scripts/postgres.sh start)"   # installs PostgreSQL when missing, starts it, prints the exports
 #   scripts/postgres.sh stop "$SERVER_EVENTS_TEST_PGDIR"
+#   scripts/postgres.sh statements "$SERVER_EVENTS_TEST_PGDIR"   # the statements that took the most time so far
 #
 # `start` runs initdb in a new temporary directory as the postgres user (PostgreSQL refuses to run as root),
 # starts the server on a free loopback port with its socket in that directory, creates a role and a database
@@ -50,9 +51,10 @@ start() {
     return 1
   }
 
-  # Durability is not under test here; the fault tests restart the server with pg_ctl.
+  # Durability is not under test here; the fault tests restart the server with pg_ctl. pg_stat_statements (part
+  # of Debian's server package) lets the benchmark say which statements the cluster's time went to.
   as_postgres "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 start -o \
-    "-p $port -c listen_addresses=127.0.0.1 -k $dir/socket -c max_connections=400 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" >&2 || {
+    "-p $port -c listen_addresses=127.0.0.1 -k $dir/socket -c max_connections=400 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c shared_preload_libraries=pg_stat_statements" >&2 || {
     cat "$dir/server.log" >&2
     return 1
   }
@@ -89,6 +91,18 @@ stop() {
   rm -rf "$dir"
 }
 
+statements() {
+  local dir=${1:-${SERVER_EVENTS_TEST_PGDIR:-}} bin port
+  bin=$(find_bin)
+  port=$(sed -n 4p "$dir/data/postmaster.pid")
+  as_postgres "$bin/psql" -h "$dir/socket" -p "$port" -U postgres -d server_events_test -v ON_ERROR_STOP=1 -q \
+    -c "CREATE EXTENSION IF NOT EXISTS pg_stat_statements" \
+    -c "SELECT calls, round(total_exec_time::numeric) AS total_ms, round((total_exec_time / calls)::numeric, 3) AS ms_per_call,
+               left(regexp_replace(query, '\s+', ' ', 'g'), 100) AS statement
+        FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = 'server_events_test')
+        ORDER BY total_exec_time DESC LIMIT 15"
+}
+
 as_postgres() {
   runuser -u postgres -- "$@"
 }
@@ -96,8 +110,9 @@ as_postgres() {
 case "${1:-}" in
   start) start ;;
   stop) stop "${2:-}" ;;
+  statements) statements "${2:-}" ;;
   *)
-    echo "usage: $0 start | stop <dir>" >&2
+    echo "usage: $0 start | stop <dir> | statements <dir>" >&2
     exit 2
     ;;
 esac
