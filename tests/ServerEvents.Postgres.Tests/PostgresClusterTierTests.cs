@@ -1,4 +1,7 @@
+using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using NpgsqlTypes;
 using ServerEvents.Cluster;
 using ServerEvents.Postgres.Events;
 using ServerEvents.Postgres.Schema;
@@ -138,6 +141,62 @@ public sealed class PostgresClusterTierTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_periodic_trim_drops_what_is_older_than_the_retention_age_replayable_or_not()
+    {
+        var node = await StartNodeAsync(new EventLogRetention(100, TimeSpan.FromMinutes(1)));
+        var events = new List<long>();
+        for (var i = 0; i < 3; i++)
+        {
+            events.Add(await node.Tier.Events.PublishAsync(Numbered(i)));
+            await node.Tier.Events.SignalAsync(new ClusterSignal(ClusterSignalKind.Disconnect, "x" + i));
+        }
+
+        // The log is E0 S0 E1 S1 E2 S2. Age the first event and the middle signal past the retention age.
+        var log = await LogPositionsAsync();
+        Assert.Equal(events, [log[0], log[2], log[4]]);
+        await PostgresTestDatabase.ScalarAsync(
+            $"""UPDATE "{_schema.Name}".event_log SET created_at = now() - interval '2 minutes' WHERE position IN ($1, $2)""", log[0], log[3]);
+
+        var trimmed = await node.Services.GetRequiredService<EventLogTrimmer>().TrimAsync(CancellationToken.None);
+
+        // E0 goes by age and moves the eviction mark; S1 goes by age alone; S0, younger and past the mark, stays.
+        Assert.Equal(2, trimmed);
+        Assert.Equal([log[1], log[2], log[4], log[5]], await LogPositionsAsync());
+        Assert.Equal(log[0], await PostgresTestDatabase.ScalarAsync($"""SELECT evicted_through FROM "{_schema.Name}".event_log_eviction"""));
+    }
+
+    [Fact]
+    public async Task The_trim_reads_the_log_by_index_and_stays_below_the_JIT_threshold()
+    {
+        var node = await StartNodeAsync();
+        await PostgresTestDatabase.ScalarAsync($"""
+            INSERT INTO "{_schema.Name}".event_log (position, kind, replayable, created_at, payload)
+            SELECT g, 0, g % 3 <> 0, now(), 'x' FROM generate_series(1, 20000) AS g
+            """);
+        await PostgresTestDatabase.ScalarAsync($"""ANALYZE "{_schema.Name}".event_log""");
+
+        // EXPLAIN of the statement exactly as the trimmer sends it, with its parameters.
+        var dataSource = node.Services.GetRequiredService<NpgsqlDataSource>();
+        await using var explain = dataSource.CreateCommand("EXPLAIN (FORMAT JSON) " + EventLogTrimmer.TrimSql);
+        explain.Parameters.Add(new NpgsqlParameter { Value = DateTimeOffset.UtcNow.AddMinutes(-5), NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        explain.Parameters.Add(new NpgsqlParameter { Value = 10_000L });
+        var plan = JsonDocument.Parse((string)(await explain.ExecuteScalarAsync())!).RootElement[0].GetProperty("Plan");
+        await using var threshold = dataSource.CreateCommand("SELECT current_setting('jit_above_cost')::float8");
+        var jitAboveCost = (double)(await threshold.ExecuteScalarAsync())!;
+
+        Assert.True(plan.GetProperty("Total Cost").GetDouble() < jitAboveCost, plan.ToString());
+        Assert.DoesNotContain("Seq Scan on event_log", Nodes(plan));
+
+        static IEnumerable<string> Nodes(JsonElement node) =>
+            node.TryGetProperty("Plans", out var children)
+                ? children.EnumerateArray().SelectMany(Nodes).Prepend(NodeName(node))
+                : [NodeName(node)];
+
+        static string NodeName(JsonElement node) =>
+            node.GetProperty("Node Type").GetString() + (node.TryGetProperty("Relation Name", out var relation) ? " on " + relation.GetString() : "");
+    }
+
+    [Fact]
     public async Task A_heartbeat_for_a_subscription_of_a_node_that_stopped_renewing_is_refused()
     {
         var node = await StartNodeAsync();
@@ -164,6 +223,9 @@ public sealed class PostgresClusterTierTests : IAsyncLifetime
     {
         return _schema.Own(await PostgresNode.StartAsync(_schema.Name, retention));
     }
+
+    private async Task<long[]> LogPositionsAsync() =>
+        (long[])(await PostgresTestDatabase.ScalarAsync($"""SELECT array_agg(position ORDER BY position) FROM "{_schema.Name}".event_log"""))!;
 
     private static OutgoingEvent Numbered(int n) =>
         new(new EventTarget(EventTargetKind.Channel, "home"), "home@cmd.n", n.ToString(System.Globalization.CultureInfo.InvariantCulture));

@@ -20,20 +20,22 @@ internal sealed partial class EventLogTrimmer(
     IOptions<PostgresClusterOptions> options,
     ILogger<EventLogTrimmer> logger) : BackgroundService
 {
-    private const string TrimSql = """
-        WITH cutoff AS (
+    // The cutoff is one scalar, so the delete is an index range on position OR'd with an index range on the
+    // unreplayable rows' age. (Joining the single-row eviction table instead, which is never analysed, made the
+    // planner expect thousands of rows, read the whole log, and cross PostgreSQL's JIT threshold: ~0.6 s a sweep.)
+    internal const string TrimSql = """
+        WITH cutoff AS MATERIALIZED (
             SELECT GREATEST(
-                       e.evicted_through,
+                       (SELECT evicted_through FROM event_log_eviction),
                        (SELECT max(position) FROM event_log WHERE replayable AND created_at < $1),
                        (SELECT position FROM event_log WHERE replayable ORDER BY position DESC OFFSET $2 LIMIT 1)) AS evicted
-            FROM event_log_eviction e
         ), trimmed AS (
-            DELETE FROM event_log l USING cutoff c
-            WHERE l.position <= c.evicted OR (NOT l.replayable AND l.created_at < $1)
-            RETURNING l.position
+            DELETE FROM event_log
+            WHERE position <= (SELECT evicted FROM cutoff) OR (NOT replayable AND created_at < $1)
+            RETURNING position
         ), advanced AS (
-            UPDATE event_log_eviction e SET evicted_through = c.evicted
-            FROM cutoff c WHERE e.evicted_through < c.evicted
+            UPDATE event_log_eviction SET evicted_through = (SELECT evicted FROM cutoff)
+            WHERE evicted_through < (SELECT evicted FROM cutoff)
         )
         SELECT count(*) FROM trimmed
         """;
