@@ -180,12 +180,18 @@ public sealed class MultiNodeTests(ThreeNodeCluster cluster) : IClassFixture<Thr
             }
         });
 
-        await first.WaitForAsync(_ => Numbers(first.Received).Count >= 50);
+        // Both streams heartbeat as a client would: a loaded machine can stretch the test past the 3 s idle timeout.
+        await using (new Heartbeats(clientA, first.SubscriptionId, TimeSpan.FromMilliseconds(500)))
+        {
+            await first.WaitForAsync(_ => Numbers(first.Received).Count >= 50);
+        }
+
         await first.DisposeAsync();
         var beforeDrop = Numbers(first.Received);
         var cursor = first.Received[^1].Id;
 
         await using var second = await EventStreamReader.OpenAsync(clientB, "event-stream?channels=" + channel, cursor);
+        await using var secondBeats = new Heartbeats(clientB, second.SubscriptionId, TimeSpan.FromMilliseconds(500));
         await publishing;
         await second.WaitForAsync(_ => beforeDrop.Count + Numbers(second.Received).Count >= Total, TimeSpan.FromSeconds(30));
 

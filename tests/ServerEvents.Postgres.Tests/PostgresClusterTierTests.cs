@@ -122,12 +122,7 @@ public sealed class PostgresClusterTierTests : IAsyncLifetime
     public async Task The_periodic_trim_deletes_what_retention_drops_and_remembers_how_far_it_went()
     {
         var node = await StartNodeAsync(new EventLogRetention(3, TimeSpan.FromHours(1)));
-        var ids = new List<long>();
-        for (var i = 0; i < 8; i++)
-        {
-            ids.Add(await node.Tier.Events.PublishAsync(Numbered(i)));
-            await node.Tier.Events.SignalAsync(new ClusterSignal(ClusterSignalKind.Disconnect, "x"));
-        }
+        var ids = await AppendEventsEachFollowedBySignalAsync(node, 8);
 
         var trimmed = await node.Services.GetRequiredService<EventLogTrimmer>().TrimAsync(CancellationToken.None);
         var slice = await node.Tier.Events.ReadAsync(0, long.MaxValue);
@@ -144,12 +139,7 @@ public sealed class PostgresClusterTierTests : IAsyncLifetime
     public async Task The_periodic_trim_drops_what_is_older_than_the_retention_age_replayable_or_not()
     {
         var node = await StartNodeAsync(new EventLogRetention(100, TimeSpan.FromMinutes(1)));
-        var events = new List<long>();
-        for (var i = 0; i < 3; i++)
-        {
-            events.Add(await node.Tier.Events.PublishAsync(Numbered(i)));
-            await node.Tier.Events.SignalAsync(new ClusterSignal(ClusterSignalKind.Disconnect, "x" + i));
-        }
+        var events = await AppendEventsEachFollowedBySignalAsync(node, 3);
 
         // The log is E0 S0 E1 S1 E2 S2. Age the first event and the middle signal past the retention age.
         var log = await LogPositionsAsync();
@@ -222,6 +212,18 @@ public sealed class PostgresClusterTierTests : IAsyncLifetime
     private async Task<PostgresNode> StartNodeAsync(EventLogRetention? retention = null)
     {
         return _schema.Own(await PostgresNode.StartAsync(_schema.Name, retention));
+    }
+
+    private static async Task<List<long>> AppendEventsEachFollowedBySignalAsync(PostgresNode node, int count)
+    {
+        var ids = new List<long>();
+        for (var i = 0; i < count; i++)
+        {
+            ids.Add(await node.Tier.Events.PublishAsync(Numbered(i)));
+            await node.Tier.Events.SignalAsync(new ClusterSignal(ClusterSignalKind.Disconnect, "x" + i));
+        }
+
+        return ids;
     }
 
     private async Task<long[]> LogPositionsAsync() =>
