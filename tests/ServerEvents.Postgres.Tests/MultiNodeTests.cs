@@ -70,68 +70,42 @@ public sealed class MultiNodeTests(ThreeNodeCluster cluster) : IClassFixture<Thr
     public async Task Every_node_lists_every_nodes_subscribers()
     {
         var channel = NewChannel();
-        var nodes = new[] { cluster.A, cluster.B, cluster.C };
-        var clients = nodes.Select(n => n.CreateClient()).ToList();
-        var streams = new List<EventStreamReader>();
-        try
+        await using var everyNode = new ClientsOnEveryNode(cluster);
+        foreach (var client in everyNode.Clients)
         {
-            foreach (var client in clients)
-            {
-                streams.Add(await EventStreamReader.OpenAsync(client, "event-stream?channels=" + channel));
-            }
-
-            var expected = streams.Select(s => s.Connect["userId"]).Order().ToList();
-            foreach (var client in clients)
-            {
-                var listed = await client.GetFromJsonAsync<List<Dictionary<string, string>>>("event-subscribers?channels=" + channel);
-                Assert.Equal(expected, listed!.Select(s => s["userId"]).Order());
-            }
+            await everyNode.OpenAsync(client, "event-stream?channels=" + channel);
         }
-        finally
-        {
-            foreach (var stream in streams)
-            {
-                await stream.DisposeAsync();
-            }
 
-            clients.ForEach(c => c.Dispose());
+        var expected = everyNode.Streams.Select(s => s.Connect["userId"]).Order().ToList();
+        foreach (var client in everyNode.Clients)
+        {
+            var listed = await client.GetFromJsonAsync<List<Dictionary<string, string>>>("event-subscribers?channels=" + channel);
+            Assert.Equal(expected, listed!.Select(s => s["userId"]).Order());
         }
     }
 
     [Fact]
     public async Task Anonymous_users_on_different_nodes_never_share_a_number_and_each_node_numbers_from_its_own_block()
     {
-        var nodes = new[] { cluster.A, cluster.B, cluster.C };
-        var clients = nodes.Select(n => n.CreateClient()).ToList();
-        var streams = new List<EventStreamReader>();
-        try
-        {
-            // Round-robin over the nodes: with one shared counter per stream, a node's next user would be 3 on.
-            for (var round = 0; round < 2; round++)
-            {
-                foreach (var client in clients)
-                {
-                    streams.Add(await EventStreamReader.OpenAsync(client, "event-stream?channels=" + NewChannel()));
-                }
-            }
+        await using var everyNode = new ClientsOnEveryNode(cluster);
 
-            var userIds = streams.Select(s => s.Connect["userId"]).ToList();
-            Assert.All(userIds, id => Assert.StartsWith("-", id, StringComparison.Ordinal));
-            Assert.Equal(userIds.Count, userIds.Distinct().Count());
-            var numbers = userIds.Select(id => -long.Parse(id, System.Globalization.CultureInfo.InvariantCulture)).ToList();
-            for (var node = 0; node < nodes.Length; node++)
+        // Round-robin over the nodes: with one shared counter per stream, a node's next user would be 3 on.
+        for (var round = 0; round < 2; round++)
+        {
+            foreach (var client in everyNode.Clients)
             {
-                Assert.Equal(numbers[node] + 1, numbers[node + nodes.Length]);
+                await everyNode.OpenAsync(client, "event-stream?channels=" + NewChannel());
             }
         }
-        finally
-        {
-            foreach (var stream in streams)
-            {
-                await stream.DisposeAsync();
-            }
 
-            clients.ForEach(c => c.Dispose());
+        var userIds = everyNode.Streams.Select(s => s.Connect["userId"]).ToList();
+        Assert.All(userIds, id => Assert.StartsWith("-", id, StringComparison.Ordinal));
+        Assert.Equal(userIds.Count, userIds.Distinct().Count());
+        var numbers = userIds.Select(id => -long.Parse(id, System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        var nodeCount = everyNode.Clients.Count;
+        for (var node = 0; node < nodeCount; node++)
+        {
+            Assert.Equal(numbers[node] + 1, numbers[node + nodeCount]);
         }
     }
 
@@ -199,6 +173,29 @@ public sealed class MultiNodeTests(ThreeNodeCluster cluster) : IClassFixture<Thr
         Assert.DoesNotContain(second.Received, f => f.Selector == "cmd.onReplayGap");
         var ids = second.Received.Select(f => f.EventId).ToList();
         Assert.Equal(ids.Order(), ids);
+    }
+
+    /// <summary>A client for each of the cluster's nodes and the streams a test opens through them, disposed together.</summary>
+    private sealed class ClientsOnEveryNode(ThreeNodeCluster cluster) : IAsyncDisposable
+    {
+        public IReadOnlyList<HttpClient> Clients { get; } = [cluster.A.CreateClient(), cluster.B.CreateClient(), cluster.C.CreateClient()];
+
+        public List<EventStreamReader> Streams { get; } = [];
+
+        public async Task OpenAsync(HttpClient client, string path) => Streams.Add(await EventStreamReader.OpenAsync(client, path));
+
+        public async ValueTask DisposeAsync()
+        {
+            foreach (var stream in Streams)
+            {
+                await stream.DisposeAsync();
+            }
+
+            foreach (var client in Clients)
+            {
+                client.Dispose();
+            }
+        }
     }
 
     private static string NewChannel() => "c" + Guid.NewGuid().ToString("N")[..12];

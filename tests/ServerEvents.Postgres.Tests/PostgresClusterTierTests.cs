@@ -12,6 +12,9 @@ namespace ServerEvents.Postgres.Tests;
 /// <summary>What the PostgreSQL tier does beyond the shared contract: several nodes, lost connections, the schema.</summary>
 public sealed class PostgresClusterTierTests : IAsyncLifetime
 {
+    // A JSON string over NOTIFY's 8,000-byte payload limit, so its row is read from the log.
+    private static readonly string TooLargeForNotification = "\"" + new string('x', 20_000) + "\"";
+
     private readonly TestSchema _schema = new();
 
     public Task InitializeAsync() => Task.CompletedTask;
@@ -84,18 +87,17 @@ public sealed class PostgresClusterTierTests : IAsyncLifetime
         var node = await StartNodeAsync();
         var sink = new RecordingSink();
         using var attachment = node.Tier.Events.Attach(sink);
-        var large = "\"" + new string('x', 20_000) + "\"";
 
         var ids = new[]
         {
             await node.Tier.Events.PublishAsync(Numbered(1)),
-            await node.Tier.Events.PublishAsync(new OutgoingEvent(EventTarget.All, "cmd.large", large)),
+            await node.Tier.Events.PublishAsync(new OutgoingEvent(EventTarget.All, "cmd.large", TooLargeForNotification)),
             await node.Tier.Events.PublishAsync(Numbered(3)),
         };
 
         await sink.WaitForCountAsync(3);
         Assert.Equal(ids, sink.Events.Select(e => e.Id));
-        Assert.Equal(large, sink.Events[1].Body);
+        Assert.Equal(TooLargeForNotification, sink.Events[1].Body);
     }
 
     [Fact]
@@ -104,18 +106,17 @@ public sealed class PostgresClusterTierTests : IAsyncLifetime
         var node = await StartNodeAsync();
         var sink = new RecordingSink();
         using var attachment = node.Tier.Events.Attach(sink);
-        var large = "\"" + new string('x', 20_000) + "\"";
 
         // Not awaited one by one: the node's appender batches what waits, in the order it was handed over.
         var pending = Enumerable.Range(0, 50)
-            .Select(i => node.Tier.Events.PublishAsync(i == 25 ? new OutgoingEvent(EventTarget.All, "cmd.large", large) : Numbered(i)).AsTask())
+            .Select(i => node.Tier.Events.PublishAsync(i == 25 ? new OutgoingEvent(EventTarget.All, "cmd.large", TooLargeForNotification) : Numbered(i)).AsTask())
             .ToList();
         var ids = await Task.WhenAll(pending);
 
         Assert.Equal(Enumerable.Range(0, 50).Select(i => ids[0] + i), ids);
         await sink.WaitForCountAsync(50);
         Assert.Equal(ids, sink.Events.Select(e => e.Id));
-        Assert.Equal(large, sink.Events[25].Body);
+        Assert.Equal(TooLargeForNotification, sink.Events[25].Body);
     }
 
     [Fact]
