@@ -38,7 +38,7 @@ pg_env=$(bash scripts/postgres.sh start)
 eval "$pg_env"
 
 echo "== building (Release)"
-dotnet build ServerEvents.slnx -c Release -nologo -v quiet
+dotnet build OrleansEvents.slnx -c Release -nologo -v quiet
 
 passed=0
 failed=0

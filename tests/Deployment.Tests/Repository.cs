@@ -3,7 +3,7 @@ namespace Deployment.Tests;
 /// <summary>Paths in this repository, found from the test assembly's location.</summary>
 internal static class Repository
 {
-    /// <summary>The directory holding <c>ServerEvents.slnx</c>.</summary>
+    /// <summary>The directory holding <c>OrleansEvents.slnx</c>.</summary>
     public static string Root { get; } = FindRoot();
 
     /// <summary>A path below the root, from <c>/</c>-separated parts.</summary>
@@ -16,12 +16,12 @@ internal static class Repository
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
-            if (File.Exists(Path.Combine(dir.FullName, "ServerEvents.slnx")))
+            if (File.Exists(Path.Combine(dir.FullName, "OrleansEvents.slnx")))
             {
                 return dir.FullName;
             }
         }
 
-        throw new InvalidOperationException("The repository root (ServerEvents.slnx) was not found above " + AppContext.BaseDirectory);
+        throw new InvalidOperationException("The repository root (OrleansEvents.slnx) was not found above " + AppContext.BaseDirectory);
     }
 }

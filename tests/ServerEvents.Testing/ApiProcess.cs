@@ -226,12 +226,12 @@ public sealed class ApiProcess : IAsyncDisposable
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
-            if (File.Exists(Path.Combine(dir.FullName, "ServerEvents.slnx")))
+            if (File.Exists(Path.Combine(dir.FullName, "OrleansEvents.slnx")))
             {
                 return dir.FullName;
             }
         }
 
-        throw new InvalidOperationException("The repository root (ServerEvents.slnx) was not found above " + AppContext.BaseDirectory);
+        throw new InvalidOperationException("The repository root (OrleansEvents.slnx) was not found above " + AppContext.BaseDirectory);
     }
 }

@@ -34,12 +34,12 @@ public sealed class ScreenshotTests(ChromiumFixture chromium) : IClassFixture<Ch
     {
         for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
         {
-            if (File.Exists(Path.Combine(directory.FullName, "ServerEvents.slnx")))
+            if (File.Exists(Path.Combine(directory.FullName, "OrleansEvents.slnx")))
             {
                 return directory.FullName;
             }
         }
 
-        throw new InvalidOperationException("The repository root (ServerEvents.slnx) was not found.");
+        throw new InvalidOperationException("The repository root (OrleansEvents.slnx) was not found.");
     }
 }

@@ -1,0 +1,41 @@
+using Microsoft.Extensions.Configuration;
+
+namespace ServerEvents.Grains.Hosting;
+
+/// <summary>
+/// The Orleans cluster's identity and a silo's ports, bound from the <c>Orleans</c> configuration section.
+/// Silos and front-ends with the same <see cref="ClusterId"/> and <see cref="ServiceId"/> on one storage account
+/// form one cluster.
+/// </summary>
+public sealed class OrleansClusterSettings
+{
+    /// <summary>The configuration section.</summary>
+    public const string SectionName = "Orleans";
+
+    /// <summary>The cluster (deployment) id. Default <c>server-events-dev</c>.</summary>
+    public string ClusterId { get; set; } = "server-events-dev";
+
+    /// <summary>The service id, stable across deployments; grain state is keyed by it. Default <c>server-events</c>.</summary>
+    public string ServiceId { get; set; } = "server-events";
+
+    /// <summary>The silo-to-silo port. Default 11111.</summary>
+    public int SiloPort { get; set; } = 11111;
+
+    /// <summary>The port front-ends (Orleans clients) connect to. Default 30000.</summary>
+    public int GatewayPort { get; set; } = 30000;
+
+    /// <summary>
+    /// The address this silo advertises to the others; Orleans picks the host's first non-loopback address when
+    /// empty. Set <c>127.0.0.1</c> to run several silos on one machine.
+    /// </summary>
+    public string? AdvertisedIPAddress { get; set; }
+
+    /// <summary>Reads the <c>Orleans</c> section.</summary>
+    public static OrleansClusterSettings FromConfiguration(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var settings = new OrleansClusterSettings();
+        configuration.GetSection(SectionName).Bind(settings);
+        return settings;
+    }
+}
