@@ -1,6 +1,11 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Security.Claims;
 using System.Text.Json;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace ServerEvents.Api.Tests;
 
@@ -67,5 +72,51 @@ public sealed class IdentityTests
         Assert.NotEqual(once, renamed);
         Assert.NotEqual(once, elsewhere);
         Assert.All([once, renamed, elsewhere], id => Assert.Matches("^guest:[A-Za-z0-9_-]{22}$", id));
+    }
+
+    [Fact]
+    public async Task Cookies_issued_under_the_old_name_ids_are_turned_away()
+    {
+        await using var server = await ChatServer.StartAsync(new Dictionary<string, string?> { ["Auth:Administrators:0"] = "alice" });
+        using var client = ClientWithAuthCookie(server, "name:alice", "alice", administrator: true);
+
+        var me = await client.GetFromJsonAsync<JsonElement>("auth/me");
+
+        Assert.False(me.GetProperty("isAuthenticated").GetBoolean());
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.PostAsync("chathistory/clear?channel=home", null)).StatusCode);
+    }
+
+    [Fact]
+    public async Task The_administrator_role_follows_the_configuration_not_the_cookie()
+    {
+        await using var server = await ChatServer.StartAsync(new Dictionary<string, string?> { ["Auth:Administrators:0"] = "github:7" });
+        using var delisted = ClientWithAuthCookie(server, "github:8", "former", administrator: true);
+        using var listed = ClientWithAuthCookie(server, "github:7", "current", administrator: false);
+        using var guest = ClientWithAuthCookie(server, "guest:forged", "guest", administrator: true);
+
+        Assert.False((await delisted.GetFromJsonAsync<JsonElement>("auth/me")).GetProperty("isAdmin").GetBoolean());
+        Assert.True((await listed.GetFromJsonAsync<JsonElement>("auth/me")).GetProperty("isAdmin").GetBoolean());
+        Assert.False((await guest.GetFromJsonAsync<JsonElement>("auth/me")).GetProperty("isAdmin").GetBoolean());
+        Assert.Equal(HttpStatusCode.Forbidden, (await delisted.PostAsync("chathistory/clear?channel=home", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await listed.PostAsync("chathistory/clear?channel=home", null)).StatusCode);
+    }
+
+    /// <summary>A client holding an authentication cookie the server itself sealed, as an older version or an older configuration issued it.</summary>
+    private static HttpClient ClientWithAuthCookie(ChatServer server, string userId, string name, bool administrator)
+    {
+        var identity = new ClaimsIdentity(CookieAuthenticationDefaults.AuthenticationScheme, ClaimTypes.Name, ClaimTypes.Role);
+        identity.AddClaim(new Claim(ClaimTypes.NameIdentifier, userId));
+        identity.AddClaim(new Claim(ClaimTypes.Name, name));
+        identity.AddClaim(new Claim("display_name", name));
+        if (administrator)
+        {
+            identity.AddClaim(new Claim(ClaimTypes.Role, "admin"));
+        }
+
+        var options = server.Services.GetRequiredService<IOptionsMonitor<CookieAuthenticationOptions>>().Get(CookieAuthenticationDefaults.AuthenticationScheme);
+        var ticket = new AuthenticationTicket(new ClaimsPrincipal(identity), CookieAuthenticationDefaults.AuthenticationScheme);
+        var client = server.CreateClient();
+        client.DefaultRequestHeaders.Add("Cookie", $"chat-auth={options.TicketDataFormat.Protect(ticket)}");
+        return client;
     }
 }
