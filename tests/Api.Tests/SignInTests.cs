@@ -211,21 +211,23 @@ public sealed class SignInTests
     }
 
     [Fact]
-    public async Task A_github_account_not_listed_is_not_an_administrator_and_its_login_is_reserved_once_seen()
+    public async Task A_github_account_not_listed_is_not_an_administrator_and_its_names_are_reserved_once_seen()
     {
-        await using var github = await StandInGitHub.StartAsync(id: 42, login: "someone", name: "Some One");
+        await using var github = await StandInGitHub.StartAsync(id: 42, login: "someone", name: "Some.One");
         await using var server = await ChatServer.StartAsync(github.Settings(new Dictionary<string, string?> { ["Auth:Administrators:0"] = "github:583231" }));
         using var browser = server.CreateClient();
         using var guest = server.CreateClient();
 
         using var landed = await browser.GetAsync("auth/github?returnUrl=/auth/me");
         (await browser.PostAsync("auth/signout", null)).EnsureSuccessStatusCode();
-        using var impostor = await guest.PostAsJsonAsync("auth/signin", new { displayName = "Some_One" });
         using var login = await guest.PostAsJsonAsync("auth/signin", new { displayName = "someone" });
+        using var shownName = await guest.PostAsJsonAsync("auth/signin", new { displayName = "Some.One" });
+        using var otherName = await guest.PostAsJsonAsync("auth/signin", new { displayName = "Some_One" });
 
         Assert.False((await landed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("isAdmin").GetBoolean());
-        Assert.Equal(HttpStatusCode.OK, impostor.StatusCode);
         Assert.Equal(HttpStatusCode.Conflict, login.StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, shownName.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, otherName.StatusCode);
     }
 
     [Theory]

@@ -122,7 +122,7 @@ internal static partial class ChatAuthentication
         var userId = "github:" + root.GetProperty("id").GetRawText();
         var services = context.HttpContext.RequestServices;
         var options = services.GetRequiredService<IOptionsMonitor<SignInOptions>>().CurrentValue;
-        services.GetRequiredService<GuestNames>().ReserveGitHubLogin(login);
+        services.GetRequiredService<GuestNames>().ReserveGitHubNames(login, name);
         context.Principal = new ClaimsPrincipal(CreateIdentity(userId, login, name, avatar, IsAdministrator(options, userId, login), context.Scheme.Name));
     }
 

@@ -9,8 +9,8 @@ namespace ServerEvents.Api.Auth;
 /// two users showing the same name at once would make it ambiguous, and a guest showing an administrator's or a
 /// GitHub user's name would impersonate them. A name is refused when it is
 /// <list type="bullet">
-/// <item>reserved: an entry of <c>Auth:Administrators</c>, a GitHub login that signed in on this node, or an
-/// anonymous user's <c>user{n}</c>;</item>
+/// <item>reserved: an entry of <c>Auth:Administrators</c>, the login or display name of a GitHub account that
+/// signed in on this node, or an anonymous user's <c>user{n}</c>;</item>
 /// <item>shown by a live subscription of another user anywhere in the cluster (the subscription directory);</item>
 /// <item>claimed on this node by another guest within <see cref="SignInOptions.GuestNameHold"/> (the moments
 /// between a sign-in and that user's first stream, and two sign-ins racing for one name).</item>
@@ -18,11 +18,15 @@ namespace ServerEvents.Api.Auth;
 /// </summary>
 internal sealed partial class GuestNames(IServerEvents serverEvents, IOptionsMonitor<SignInOptions> options, TimeProvider time)
 {
-    private readonly ConcurrentDictionary<string, byte> _gitHubLogins = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, byte> _gitHubNames = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, (string UserId, DateTimeOffset At)> _claims = new(StringComparer.OrdinalIgnoreCase);
 
-    /// <summary>Reserves a GitHub login that has signed in, so no guest can show it afterwards.</summary>
-    public void ReserveGitHubLogin(string login) => _gitHubLogins.TryAdd(login, 0);
+    /// <summary>Reserves the login and display name of a GitHub account that has signed in, so no guest can show them afterwards.</summary>
+    public void ReserveGitHubNames(string login, string displayName)
+    {
+        _gitHubNames.TryAdd(login, 0);
+        _gitHubNames.TryAdd(displayName, 0);
+    }
 
     /// <summary>Claims <paramref name="name"/> for <paramref name="userId"/>.</summary>
     /// <returns><see langword="null"/> when claimed, else why not (a message for the user).</returns>
@@ -30,7 +34,7 @@ internal sealed partial class GuestNames(IServerEvents serverEvents, IOptionsMon
     {
         var current = options.CurrentValue;
         if (current.Administrators.Exists(entry => string.Equals(entry, name, StringComparison.OrdinalIgnoreCase))
-            || _gitHubLogins.ContainsKey(name)
+            || _gitHubNames.ContainsKey(name)
             || AnonymousName().IsMatch(name))
         {
             return $"The name '{name}' is reserved; choose another.";
