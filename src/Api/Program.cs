@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using ServerEvents.Api;
 using ServerEvents.Api.Auth;
 using ServerEvents.Api.Chat;
+using ServerEvents.Api.Security;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -14,12 +15,19 @@ if (string.Equals(builder.Configuration["ServerEvents:Cluster:Provider"], "Postg
 builder.Services.AddServerEvents();
 builder.Services.AddOptions<ChatOptions>().BindConfiguration(ChatOptions.SectionName);
 builder.Services.AddSingleton<SenderVerifier>();
+builder.Services.AddTrustedProxies(builder.Configuration);
 builder.Services.AddChatAuthentication(builder.Configuration);
-builder.Services.AddChatRateLimiting();
+builder.Services.AddChatRateLimiting(builder.Configuration);
+builder.Services.AddSessionCookie();
 
 var app = builder.Build();
 
+// Client address and scheme first: the cross-site check and every per-address limit read them.
+app.UseTrustedProxies(builder.Configuration);
 app.UseSecurityHeaders();
+
+// Before the session cookie, which adds a cookie to requests that came without one.
+app.UseCrossSiteRequestGuard();
 app.UseSessionCookie();
 app.UseDefaultFiles();
 app.UseStaticFiles();

@@ -1,14 +1,16 @@
 using System.Net.Http.Headers;
 using System.Security.Claims;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.OAuth;
+using Microsoft.Extensions.Options;
 
 namespace ServerEvents.Api.Auth;
 
 /// <summary>Cookie sign-in, plus GitHub through the framework's generic OAuth handler when configured.</summary>
-internal static class ChatAuthentication
+internal static partial class ChatAuthentication
 {
     public const string GitHubScheme = "GitHub";
 
@@ -19,6 +21,7 @@ internal static class ChatAuthentication
     {
         var section = configuration.GetSection(SignInOptions.SectionName);
         services.Configure<SignInOptions>(section);
+        services.AddSingleton<GuestNames>();
         var signIn = section.Get<SignInOptions>() ?? new SignInOptions();
 
         var authentication = services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
@@ -33,6 +36,7 @@ internal static class ChatAuthentication
                 // An API answers 401/403; it does not redirect to a login page.
                 options.Events.OnRedirectToLogin = context => WriteStatus(context, StatusCodes.Status401Unauthorized);
                 options.Events.OnRedirectToAccessDenied = context => WriteStatus(context, StatusCodes.Status403Forbidden);
+                options.Events.OnValidatePrincipal = ValidatePrincipalAsync;
             });
 
         if (signIn.GitHub.IsEnabled)
@@ -51,7 +55,14 @@ internal static class ChatAuthentication
                 // Same-site and secure only when the site is: local and test runs are plain HTTP.
                 options.CorrelationCookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
                 options.CorrelationCookie.SameSite = SameSiteMode.Lax;
-                options.Events.OnCreatingTicket = context => AddGitHubClaimsAsync(context, signIn);
+                options.Events.OnCreatingTicket = AddGitHubClaimsAsync;
+
+                // The return URL travels in the protected state, but is checked again before it becomes a Location.
+                options.Events.OnTicketReceived = context =>
+                {
+                    context.ReturnUri = ReturnUrl.LocalOrRoot(context.ReturnUri);
+                    return Task.CompletedTask;
+                };
 
                 // A refused consent or a stale callback is the user's business, not a server error.
                 options.Events.OnRemoteFailure = context =>
@@ -68,7 +79,8 @@ internal static class ChatAuthentication
     }
 
     /// <summary>The claims of a chat user: what the server events identity resolver reads.</summary>
-    public static ClaimsIdentity CreateIdentity(string userId, string userName, string displayName, string? pictureUrl, SignInOptions options, string scheme)
+    /// <param name="isAdministrator">Only for an identity that was proven (GitHub), never for a chosen name.</param>
+    public static ClaimsIdentity CreateIdentity(string userId, string userName, string displayName, string? pictureUrl, bool isAdministrator, string scheme)
     {
         var identity = new ClaimsIdentity(scheme, ClaimTypes.Name, ClaimTypes.Role);
         identity.AddClaim(new Claim(ClaimTypes.NameIdentifier, userId));
@@ -79,7 +91,7 @@ internal static class ChatAuthentication
             identity.AddClaim(new Claim("picture", pictureUrl));
         }
 
-        if (options.Administrators.Contains(userName, StringComparer.OrdinalIgnoreCase))
+        if (isAdministrator)
         {
             identity.AddClaim(new Claim(ClaimTypes.Role, ChatRoles.Administrator));
         }
@@ -87,7 +99,14 @@ internal static class ChatAuthentication
         return identity;
     }
 
-    private static async Task AddGitHubClaimsAsync(OAuthCreatingTicketContext context, SignInOptions options)
+    /// <summary>Whether a GitHub account (<c>github:&lt;id&gt;</c> user id and login) is listed in <c>Auth:Administrators</c>.</summary>
+    private static bool IsAdministrator(SignInOptions options, string userId, string? login) =>
+        GitHubUserId().IsMatch(userId)
+        && options.Administrators.Exists(entry =>
+            string.Equals(entry, userId, StringComparison.OrdinalIgnoreCase)
+            || (login is not null && string.Equals(entry, login, StringComparison.OrdinalIgnoreCase)));
+
+    private static async Task AddGitHubClaimsAsync(OAuthCreatingTicketContext context)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, context.Options.UserInformationEndpoint);
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", context.AccessToken);
@@ -100,8 +119,43 @@ internal static class ChatAuthentication
         var login = root.GetProperty("login").GetString()!;
         var name = root.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String ? n.GetString()! : login;
         var avatar = root.TryGetProperty("avatar_url", out var a) && a.ValueKind == JsonValueKind.String ? a.GetString() : null;
-        var identity = CreateIdentity("github:" + root.GetProperty("id").GetRawText(), login, name, avatar, options, context.Scheme.Name);
-        context.Principal = new ClaimsPrincipal(identity);
+        var userId = "github:" + root.GetProperty("id").GetRawText();
+        var services = context.HttpContext.RequestServices;
+        var options = services.GetRequiredService<IOptionsMonitor<SignInOptions>>().CurrentValue;
+        services.GetRequiredService<GuestNames>().ReserveGitHubNames(login, name);
+        context.Principal = new ClaimsPrincipal(CreateIdentity(userId, login, name, avatar, IsAdministrator(options, userId, login), context.Scheme.Name));
+    }
+
+    /// <summary>
+    /// Turns away cookies issued under the old rules (a <c>name:</c> user id anyone could claim) and keeps the
+    /// administrator role in step with <c>Auth:Administrators</c>, so removing an entry takes effect at once.
+    /// </summary>
+    private static Task ValidatePrincipalAsync(CookieValidatePrincipalContext context)
+    {
+        var userId = context.Principal?.FindFirstValue(ClaimTypes.NameIdentifier);
+        var isGuest = GuestIdentity.IsGuest(userId);
+        if (userId is null || (!isGuest && !GitHubUserId().IsMatch(userId)))
+        {
+            context.RejectPrincipal();
+            return Task.CompletedTask;
+        }
+
+        var options = context.HttpContext.RequestServices.GetRequiredService<IOptionsMonitor<SignInOptions>>().CurrentValue;
+        var shouldBeAdministrator = !isGuest && IsAdministrator(options, userId, context.Principal!.FindFirstValue(ClaimTypes.Name));
+        if (context.Principal!.IsInRole(ChatRoles.Administrator) != shouldBeAdministrator)
+        {
+            var principal = context.Principal;
+            context.ReplacePrincipal(new ClaimsPrincipal(CreateIdentity(
+                userId,
+                principal.FindFirstValue(ClaimTypes.Name) ?? userId,
+                principal.FindFirstValue(DisplayNameClaim) ?? userId,
+                principal.FindFirstValue("picture"),
+                shouldBeAdministrator,
+                context.Scheme.Name)));
+            context.ShouldRenew = true;
+        }
+
+        return Task.CompletedTask;
     }
 
     private static Task WriteStatus(RedirectContext<CookieAuthenticationOptions> context, int statusCode)
@@ -109,4 +163,7 @@ internal static class ChatAuthentication
         context.Response.StatusCode = statusCode;
         return Task.CompletedTask;
     }
+
+    [GeneratedRegex("^github:[0-9]+$", RegexOptions.CultureInvariant)]
+    private static partial Regex GitHubUserId();
 }

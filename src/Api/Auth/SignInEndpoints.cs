@@ -1,4 +1,6 @@
 using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -8,7 +10,10 @@ using ServerEvents.Endpoints;
 
 namespace ServerEvents.Api.Auth;
 
-/// <summary><c>/auth/me</c>, <c>/auth/signin</c> (display name, optional shared password), <c>/auth/signout</c> and <c>/auth/github</c>.</summary>
+/// <summary>
+/// <c>/auth/me</c>, <c>/auth/signin</c> (a guest with a display name, optional shared password), <c>/auth/signout</c>
+/// and <c>/auth/github</c>. Sign-in and sign-out answer JSON, or a 303 to a local <c>returnUrl</c> when a form sends one.
+/// </summary>
 internal static partial class SignInEndpoints
 {
     public static IEndpointRouteBuilder MapSignIn(this IEndpointRouteBuilder endpoints)
@@ -16,20 +21,16 @@ internal static partial class SignInEndpoints
         var auth = endpoints.MapGroup("/auth").AddEndpointFilter<BadInputFilter>();
         auth.MapGet("/me", (HttpContext context, IOptionsMonitor<SignInOptions> signIn, IOptionsMonitor<ChatOptions> chat) =>
             Results.Json(Describe(context.User, signIn.CurrentValue, chat.CurrentValue)));
-        auth.MapPost("/signin", SignInAsync);
-        auth.MapPost("/signout", async (HttpContext context) =>
-        {
-            await context.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
-            return Results.Json(new { signedOut = true });
-        });
+        auth.MapPost("/signin", SignInAsync).RequireRateLimiting(ChatRateLimiting.SignInPolicy);
+        auth.MapPost("/signout", SignOutAsync);
         auth.MapGet("/github", (string? returnUrl, IOptionsMonitor<SignInOptions> signIn) =>
             signIn.CurrentValue.GitHub.IsEnabled
-                ? Results.Challenge(new AuthenticationProperties { RedirectUri = LocalUrlOr(returnUrl) }, [ChatAuthentication.GitHubScheme])
+                ? Results.Challenge(new AuthenticationProperties { RedirectUri = ReturnUrl.LocalOrRoot(returnUrl) }, [ChatAuthentication.GitHubScheme])
                 : Results.NotFound());
         return endpoints;
     }
 
-    private static async Task SignInAsync(HttpContext context, IOptionsMonitor<SignInOptions> signIn, IOptionsMonitor<ChatOptions> chat)
+    private static async Task SignInAsync(HttpContext context, GuestNames guestNames, IOptionsMonitor<SignInOptions> signIn, IOptionsMonitor<ChatOptions> chat)
     {
         var options = signIn.CurrentValue;
         var fields = await RequestFields.ReadAsync(context.Request, 4096, context.RequestAborted);
@@ -40,18 +41,55 @@ internal static partial class SignInEndpoints
             return;
         }
 
-        if (!string.IsNullOrEmpty(options.Password) && fields.Get("password") != options.Password)
+        if (!string.IsNullOrEmpty(options.Password) && !SecretsEqual(fields.Get("password"), options.Password))
         {
             await ErrorResponse.WriteAsync(context, StatusCodes.Status401Unauthorized, "The password is wrong.");
             return;
         }
 
-        var identity = ChatAuthentication.CreateIdentity(
-            "name:" + displayName.ToLowerInvariant(), displayName, displayName, null, options, CookieAuthenticationDefaults.AuthenticationScheme);
-        var principal = new ClaimsPrincipal(identity);
+        // Signing in again under the name you already show keeps your id (your other tabs stay yours); anything
+        // else is a new guest, whatever the name.
+        var current = context.User.FindFirstValue(ClaimTypes.NameIdentifier);
+        var userId = GuestIdentity.IsGuest(current)
+            && string.Equals(context.User.FindFirstValue(ChatAuthentication.DisplayNameClaim), displayName, StringComparison.OrdinalIgnoreCase)
+                ? current!
+                : GuestIdentity.NewUserId();
+        if (await guestNames.TryClaimAsync(displayName, userId, context.RequestAborted) is { } refusal)
+        {
+            await ErrorResponse.WriteAsync(context, StatusCodes.Status409Conflict, refusal);
+            return;
+        }
+
+        var principal = new ClaimsPrincipal(ChatAuthentication.CreateIdentity(
+            userId, displayName, displayName, null, isAdministrator: false, CookieAuthenticationDefaults.AuthenticationScheme));
         await context.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, principal);
-        await context.Response.WriteAsJsonAsync(Describe(principal, options, chat.CurrentValue), context.RequestAborted);
+        await RespondAsync(context, fields, Describe(principal, options, chat.CurrentValue));
     }
+
+    private static async Task SignOutAsync(HttpContext context)
+    {
+        var fields = await RequestFields.ReadAsync(context.Request, 4096, context.RequestAborted);
+        await context.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+        await RespondAsync(context, fields, new { signedOut = true });
+    }
+
+    private static Task RespondAsync(HttpContext context, RequestFields fields, object body)
+    {
+        if (fields.Get("returnUrl") is { } returnUrl)
+        {
+            context.Response.StatusCode = StatusCodes.Status303SeeOther;
+            context.Response.Headers.Location = ReturnUrl.LocalOrRoot(returnUrl);
+            return Task.CompletedTask;
+        }
+
+        return context.Response.WriteAsJsonAsync(body, context.RequestAborted);
+    }
+
+    // Hashing first gives both sides one length, so the comparison time says nothing about the password either.
+    private static bool SecretsEqual(string? given, string expected) =>
+        CryptographicOperations.FixedTimeEquals(
+            SHA256.HashData(Encoding.UTF8.GetBytes(given ?? string.Empty)),
+            SHA256.HashData(Encoding.UTF8.GetBytes(expected)));
 
     private static object Describe(ClaimsPrincipal user, SignInOptions signIn, ChatOptions chat)
     {
@@ -68,12 +106,6 @@ internal static partial class SignInEndpoints
             gitHubEnabled = signIn.GitHub.IsEnabled,
         };
     }
-
-    // Only same-site paths: an open redirect after sign-in would hand users to any site.
-    private static string LocalUrlOr(string? returnUrl) =>
-        returnUrl is { Length: > 0 } && returnUrl[0] == '/' && !returnUrl.StartsWith("//", StringComparison.Ordinal) && !returnUrl.StartsWith("/\\", StringComparison.Ordinal)
-            ? returnUrl
-            : "/";
 
     [GeneratedRegex("^[A-Za-z0-9_.-]{1,32}$")]
     private static partial Regex DisplayName();

@@ -6,11 +6,24 @@ public sealed class SignInOptions
     /// <summary>The configuration section.</summary>
     public const string SectionName = "Auth";
 
-    /// <summary>When set, the display-name sign-in also asks for this password.</summary>
+    /// <summary>
+    /// When set, the display-name sign-in also asks for this shared password. It proves that the visitor was told
+    /// the password, not who they are: it admits guests, and a guest is never an administrator.
+    /// </summary>
     public string? Password { get; set; }
 
-    /// <summary>User names (case-insensitive) that get the administrator role.</summary>
+    /// <summary>
+    /// The GitHub accounts that get the administrator role: <c>github:&lt;numeric id&gt;</c> (stable; preferred) or
+    /// a GitHub login (case-insensitive; a login can be renamed and later taken by someone else). Only an identity
+    /// GitHub proved is matched; the logins listed here are also names no guest may take.
+    /// </summary>
     public List<string> Administrators { get; set; } = [];
+
+    /// <summary>
+    /// How long a guest's name stays claimed on the node that signed them in before their stream shows it to the
+    /// cluster. Default one minute.
+    /// </summary>
+    public TimeSpan GuestNameHold { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>GitHub OAuth; on when both the client id and the secret are set.</summary>
     public GitHubOptions GitHub { get; set; } = new();

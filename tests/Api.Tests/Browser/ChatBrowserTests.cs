@@ -49,7 +49,7 @@ public sealed class ChatBrowserTests(ChromiumFixture chromium) : IClassFixture<C
         await Expect(alice.Users).ToHaveTextAsync(Sorted(alice.Name, "bob"));
 
         await bobsSecondTab.CloseAsync(new PageCloseOptions { RunBeforeUnload = true });
-        await WaitUntilAsync(async () => (await server.ServerEvents.GetSubscriptionInfosByUserIdAsync("name:bob")).Count == 1);
+        await WaitUntilAsync(async () => (await server.ServerEvents.GetSubscriptionsDetailsAsync()).Count(s => s.DisplayName == "bob") == 1);
         await bob.SendAsync("still here");
         await Expect(alice.Messages()).ToHaveTextAsync(["still here"]);
         await Expect(alice.Users).ToHaveTextAsync(Sorted(alice.Name, "bob"));
@@ -354,17 +354,20 @@ public sealed class ChatBrowserTests(ChromiumFixture chromium) : IClassFixture<C
     [Fact]
     public async Task Signing_in_reconnects_with_the_new_name_and_administrators_can_clear_history()
     {
-        await using var server = await ChatServer.StartAsync(new Dictionary<string, string?>(Settings)
+        // Administrators are proven identities: alice signs in with (a stand-in for) GitHub.
+        await using var github = await StandInGitHub.StartAsync(id: 7, login: "alice", name: "alice");
+        await using var server = await ChatServer.StartAsync(github.Settings(new Dictionary<string, string?>(Settings)
         {
-            ["Auth:Administrators:0"] = "alice",
-        });
+            ["Auth:Administrators:0"] = "github:7",
+        }));
         await using var alice = await ChatPage.OpenAsync(chromium.Browser, server);
         await using var bob = await ChatPage.OpenAsync(chromium.Browser, server);
         var anonymousName = alice.Name;
         await bob.WaitForUserAsync(anonymousName);
         await Expect(alice.Page.Locator("#clear-history")).ToBeHiddenAsync();
 
-        await alice.SignInAsync("alice");
+        await alice.GotoAsync("/auth/github?returnUrl=%2F%3Fchannels%3Dhome");
+        await Expect(alice.Page.Locator("#me-name")).ToHaveTextAsync("alice");
 
         await bob.WaitForUserAsync("alice");
         await Expect(bob.Users).ToHaveTextAsync(Sorted("alice", bob.Name));
