@@ -22,6 +22,16 @@ public sealed class ChatServer : IAsyncDisposable
         BaseAddress = new Uri(address.TrimEnd('/') + "/");
     }
 
+    /// <summary>
+    /// Settings that let anyone send remote control to anyone (the chat's defaults limit it), for tests of what pages
+    /// do with it: guest sign-in is free, so the pages' own rules must hold even then.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string?> OpenRemoteControl { get; } = new Dictionary<string, string?>
+    {
+        ["Chat:RemoteControlRequiresSignIn"] = "false",
+        ["Chat:ChannelRemoteControlRequiresAdministrator"] = "false",
+    };
+
     /// <summary>The server's address, e.g. <c>http://127.0.0.1:41234/</c>.</summary>
     public Uri BaseAddress { get; }
 

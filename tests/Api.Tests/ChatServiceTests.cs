@@ -179,7 +179,7 @@ public sealed class ChatServiceTests
     [Fact]
     public async Task Raw_relays_the_message_as_is_to_the_channel_or_one_user()
     {
-        await using var server = await ChatServer.StartAsync();
+        await using var server = await ChatServer.StartAsync(ChatServer.OpenRemoteControl);
         using var alice = server.CreateClient();
         using var bob = server.CreateClient();
         await using var aliceStream = await EventStreamReader.OpenAsync(alice, "event-stream?channels=home");
@@ -199,7 +199,7 @@ public sealed class ChatServiceTests
     [Fact]
     public async Task Raw_commands_without_a_message_are_relayed_with_a_null_body()
     {
-        await using var server = await ChatServer.StartAsync();
+        await using var server = await ChatServer.StartAsync(ChatServer.OpenRemoteControl);
         using var client = server.CreateClient();
         await using var stream = await EventStreamReader.OpenAsync(client, "event-stream?channels=home");
 
@@ -223,7 +223,11 @@ public sealed class ChatServiceTests
     [Fact]
     public async Task Remote_control_can_be_limited_to_signed_in_users()
     {
-        await using var server = await ChatServer.StartAsync(new Dictionary<string, string?> { ["Chat:RemoteControlRequiresSignIn"] = "true" });
+        await using var server = await ChatServer.StartAsync(new Dictionary<string, string?>
+        {
+            ["Chat:RemoteControlRequiresSignIn"] = "true",
+            ["Chat:ChannelRemoteControlRequiresAdministrator"] = "false",
+        });
         using var anonymous = server.CreateClient();
         using var signedIn = server.CreateClient();
         await SignInAsync(signedIn, "dave");

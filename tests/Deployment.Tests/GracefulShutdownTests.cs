@@ -18,9 +18,14 @@ public sealed class GracefulShutdownTests(ITestOutputHelper output)
     [Fact]
     public async Task After_SIGTERM_a_node_refuses_new_streams_exits_cleanly_and_its_clients_resume_elsewhere_missing_nothing()
     {
-        // The publisher posts far faster than the chat's per-user rate limit allows.
+        // The publisher posts far faster than the chat's per-user rate limit allows, anonymously, to a whole channel.
         static Dictionary<string, string> Environment(int port) =>
-            new(ContainerAppNode.ContainerAppsEnvironment(port)) { ["Chat__RateLimitPermits"] = "1000000" };
+            new(ContainerAppNode.ContainerAppsEnvironment(port))
+            {
+                ["Chat__RateLimitPermits"] = "1000000",
+                ["Chat__RemoteControlRequiresSignIn"] = "false",
+                ["Chat__ChannelRemoteControlRequiresAdministrator"] = "false",
+            };
 
         await using var doomed = await ContainerAppNode.StartAsync(Environment);
         await using var survivor = await ContainerAppNode.StartAsync(Environment);

@@ -131,9 +131,23 @@ export class FakeCustomEvent {
   }
 }
 
+/** Records where `assign` navigated to. */
+export class FakeLocation {
+  assigned = [];
+
+  constructor(href) {
+    this.href = href;
+  }
+
+  assign(url) {
+    this.assigned.push(url);
+    this.href = url;
+  }
+}
+
 export class FakeWindow extends FakeEventTarget {
   CustomEvent = FakeCustomEvent;
-  location = 'https://chat.test/';
+  location = new FakeLocation('https://chat.test/');
 
   fire(type) {
     this.dispatchEvent({ type });

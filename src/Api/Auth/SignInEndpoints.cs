@@ -102,6 +102,7 @@ internal static partial class SignInEndpoints
             displayName = isAuthenticated ? user.FindFirstValue(ChatAuthentication.DisplayNameClaim) : null,
             isAdmin = isAuthenticated && user.IsInRole(ChatRoles.Administrator),
             remoteControlRequiresSignIn = chat.RemoteControlRequiresSignIn,
+            channelRemoteControlRequiresAdministrator = chat.ChannelRemoteControlRequiresAdministrator,
             signInRequiresPassword = !string.IsNullOrEmpty(signIn.Password),
             gitHubEnabled = signIn.GitHub.IsEnabled,
         };

@@ -40,6 +40,12 @@ internal static class ChatEndpoints
             return;
         }
 
+        if (RemoteControlPolicy.RefuseChat(post) is { } refusal)
+        {
+            await ErrorResponse.WriteAsync(context, StatusCodes.Status403Forbidden, refusal);
+            return;
+        }
+
         var message = new ChatMessage(
             await serverEvents.GetNextSequenceAsync(MessageSequence, context.RequestAborted),
             channel,
@@ -88,9 +94,9 @@ internal static class ChatEndpoints
             return;
         }
 
-        if (current.RemoteControlRequiresSignIn && !sender.IsAuthenticated)
+        if (RemoteControlPolicy.RefuseRaw(current, context.User, sender, post) is { } refusal)
         {
-            await ErrorResponse.WriteAsync(context, StatusCodes.Status403Forbidden, "Sign in to use remote control.");
+            await ErrorResponse.WriteAsync(context, StatusCodes.Status403Forbidden, refusal);
             return;
         }
 

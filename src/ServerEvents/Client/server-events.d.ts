@@ -63,8 +63,13 @@ export interface ReconnectInfo {
 export interface ServerEventsOptions {
   /** `cmd` handlers by name (`onConnect`, `onJoin`, `chat`, ...). */
   handlers?: Record<string, CommandHandler>;
-  /** Named receivers; `document` is built in, `window` must be added explicitly. */
+  /**
+   * Named receivers; `document` is built in (only `title`), `window` must be added explicitly (only
+   * `location`, to http(s) URLs). Only a receiver's own members are reachable, never inherited ones.
+   */
   receivers?: Record<string, object>;
+  /** What a remote `css.<property>` may set. Default {@link DEFAULT_CSS_PROPERTIES}. */
+  cssProperties?: Iterable<string>;
   /** Sees every non-system message after routing. */
   onMessage?: (info: EventInfo) => void;
   /** Handler, receiver and unregister failures. Defaults to `console.error`. */
@@ -112,6 +117,10 @@ export class ServerEventsClient {
   unsubscribeFromChannels(...channels: string[]): Promise<void>;
   /** Public info of every subscription in this client's channels. */
   getChannelSubscribers(): Promise<SubscriberInfo[]>;
+  /**
+   * Routes `name.member` events to the receiver's own members. The real `document` and `window` are
+   * replaced by {@link createDocumentReceiver} and {@link createWindowReceiver}.
+   */
   addReceiver(name: string, receiver: object): this;
   removeReceiver(name: string): this;
   registerHandler<T = any>(name: string, handler: CommandHandler<T>): this;
@@ -128,3 +137,18 @@ export function backoffDelay(
   attempt: number,
   options: { baseDelayMs: number; maxDelayMs: number; random: () => number },
 ): number;
+
+/** `trigger.<name>` raises the DOM event `server-events:<name>`, never `click`, `submit` and the like. */
+export const TRIGGER_EVENT_PREFIX: 'server-events:';
+
+/** Colours, backgrounds and font faces: what remote `css.*` may set by default. */
+export const DEFAULT_CSS_PROPERTIES: readonly string[];
+
+/** `backgroundColor` and `background-color` both give `background-color`. */
+export function cssPropertyName(property: string): string;
+
+/** The built-in `document` receiver: `title` only. */
+export function createDocumentReceiver(document: Document): { title(message: unknown): void };
+
+/** The `window` receiver: `location` only, and only to http(s) URLs. */
+export function createWindowReceiver(window: Window): { location(message: unknown): void };

@@ -11,6 +11,26 @@ const SYSTEM_COMMANDS = new Set(['onConnect', 'onJoin', 'onLeave', 'onUpdate', '
 
 const DEFAULT_HEARTBEAT_INTERVAL_MS = 10000;
 
+/**
+ * The prefix of the DOM events that `trigger.<name>` raises (`server-events:<name>`). A remote
+ * `trigger.click$#sign-out` must never reach the page's own `click`, `submit` or `focus` listeners,
+ * so only events in this namespace are raised, and a page listens to the ones it means to receive.
+ */
+export const TRIGGER_EVENT_PREFIX = 'server-events:';
+
+/**
+ * The CSS properties a remote `css.<property>` may set unless the page chooses others: colours,
+ * backgrounds and font faces. None of them can hide, move, resize, cover or disable an element, so
+ * remote styling cannot lock anyone out of their own page (its sign-out button or message box).
+ */
+export const DEFAULT_CSS_PROPERTIES = Object.freeze([
+  'color', 'background', 'background-color', 'border-color', 'outline-color', 'accent-color', 'caret-color',
+  'font-family', 'font-style', 'font-weight', 'text-decoration', 'text-decoration-color', 'text-transform',
+]);
+
+// Never reachable as a receiver member, even when a receiver defines them itself.
+const FORBIDDEN_MEMBERS = new Set(['__proto__', 'constructor', 'prototype']);
+
 // Browsers throw "Illegal invocation" when fetch or the timer functions are called as
 // methods of another object (as they are from #env), so they are bound to the global one.
 const GLOBAL_FUNCTIONS = ['fetch', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'];
@@ -80,10 +100,61 @@ export function backoffDelay(attempt, { baseDelayMs, maxDelayMs, random }) {
   return random() * Math.min(maxDelayMs, baseDelayMs * 2 ** attempt);
 }
 
-function setStyle(style, property, value) {
-  // Custom properties (--accent) and dashed names are only reliably reachable through setProperty.
-  if (property.includes('-')) style.setProperty(property, value);
-  else style[property] = value;
+/**
+ * @param {string} property a CSS property in either spelling: `background-color` or `backgroundColor`
+ * @returns {string} its dashed, lower-case name (custom properties such as `--accent` keep their case)
+ */
+export function cssPropertyName(property) {
+  if (property.startsWith('--')) return property;
+  return property.replace(/(?<=[a-z0-9])[A-Z]/g, (c) => `-${c}`).toLowerCase();
+}
+
+/**
+ * The built-in `document` receiver: only `document.title` (set as text). Everything else a remote
+ * page could use on the real document (`location`, `write`, `cookie`, `domain`, `open`, `body`, …)
+ * is simply not there.
+ * @param {Document} document
+ * @returns {object}
+ */
+export function createDocumentReceiver(document) {
+  return Object.freeze(Object.assign(Object.create(null), {
+    title(message) {
+      if (typeof message === 'string' || typeof message === 'number') document.title = String(message);
+    },
+  }));
+}
+
+/**
+ * The `window` receiver: only `window.location`, which navigates to an `http:` or `https:` URL
+ * (relative ones resolve against the page) and ignores anything else (`javascript:`, `data:`, …).
+ * @param {Window} window
+ * @returns {object}
+ */
+export function createWindowReceiver(window) {
+  return Object.freeze(Object.assign(Object.create(null), {
+    location(message) {
+      if (typeof message !== 'string') return;
+      let url;
+      try {
+        url = new URL(message.trim(), window.location.href);
+      } catch {
+        return;
+      }
+      if (url.protocol === 'http:' || url.protocol === 'https:') window.location.assign(url.href);
+    },
+  }));
+}
+
+/**
+ * Calls or assigns `receiver[member]`, but only an own member: nothing inherited (`toString`,
+ * `constructor`, `__proto__`, …) is reachable and no new member is created.
+ * @returns {boolean} whether the member exists
+ */
+function invokeMember(receiver, member, body, info) {
+  if (FORBIDDEN_MEMBERS.has(member) || !Object.hasOwn(receiver, member)) return false;
+  if (typeof receiver[member] === 'function') receiver[member](body, info);
+  else receiver[member] = body;
+  return true;
 }
 
 function normalizeChannels(channels) {
@@ -95,7 +166,10 @@ function normalizeChannels(channels) {
  * @typedef {object} ServerEventsOptions
  * @property {Record<string, Function>} [handlers] `cmd` handlers by name, called as
  *   `handler.call(element, message, eventInfo)`
- * @property {Record<string, object>} [receivers] named receivers (`document` is built in)
+ * @property {Record<string, object>} [receivers] named receivers (`document` is built in); only
+ *   their own members are reachable; the real `document` or `window` is replaced by its safe receiver
+ * @property {Iterable<string>} [cssProperties] what a remote `css.<property>` may set; defaults to
+ *   {@link DEFAULT_CSS_PROPERTIES}
  * @property {(info: EventInfo) => void} [onMessage] sees every non-system message after routing
  * @property {(error: unknown, info?: EventInfo) => void} [onError] defaults to `console.error`
  * @property {(info: { attempt: number, delayMs: number, error: unknown }) => void} [onReconnect]
@@ -121,6 +195,7 @@ export class ServerEventsClient {
   #env;
   #handlers;
   #receivers;
+  #cssProperties;
   #onMessage;
   #onError;
   #onReconnect;
@@ -150,8 +225,11 @@ export class ServerEventsClient {
     for (const name of GLOBAL_FUNCTIONS) this.#env[name] = (options[name] ?? globalThis[name])?.bind(globalThis);
     this.#handlers = new Map(Object.entries(options.handlers ?? {}));
     // `window` is deliberately not built in: a remote `window.location` must not redirect
-    // unless the page opted in with addReceiver('window', window).
-    this.#receivers = new Map([['document', this.#env.document], ...Object.entries(options.receivers ?? {})]);
+    // unless the page itself opted in with addReceiver('window', window).
+    this.#receivers = new Map();
+    this.addReceiver('document', this.#env.document);
+    for (const [name, receiver] of Object.entries(options.receivers ?? {})) this.addReceiver(name, receiver);
+    this.#cssProperties = new Set([...(options.cssProperties ?? DEFAULT_CSS_PROPERTIES)].map(cssPropertyName));
     this.#onMessage = options.onMessage;
     this.#onError = options.onError ?? ((error) => console.error(error));
     this.#onReconnect = options.onReconnect;
@@ -240,14 +318,19 @@ export class ServerEventsClient {
   }
 
   /**
-   * Routes `name.member` events to `receiver`. Register `window` only if remote
-   * pages may set `window.location` and friends.
+   * Routes `name.member` events to the receiver's own members. Only the page's own code can call
+   * this: no server event adds a receiver. The real `document` and `window` are replaced by their
+   * safe receivers ({@link createDocumentReceiver}, {@link createWindowReceiver}); add `window` only
+   * when the person using the page asked to be redirected by others.
    * @param {string} name
    * @param {object} receiver
    * @returns {this}
    */
   addReceiver(name, receiver) {
-    this.#receivers.set(name, receiver);
+    if (receiver === null || typeof receiver !== 'object') throw new TypeError(`Receiver '${name}' must be an object.`);
+    const { document, window } = this.#env;
+    const safe = receiver === document ? createDocumentReceiver(document) : receiver === window ? createWindowReceiver(window) : receiver;
+    this.#receivers.set(name, safe);
     return this;
   }
 
@@ -327,21 +410,26 @@ export class ServerEventsClient {
     const { op, target, cssSelector, body } = info;
     const document = this.#env.document;
     if (op === 'cmd') {
-      if (target === 'onConnect') this.#connected(es, body);
+      if (target === 'onConnect') {
+        // The server opens every stream with its cmd.onConnect; a later one was relayed by someone
+        // (it would point the heartbeat and unregister requests at URLs of their choosing).
+        if (this.#connectionInfo !== null) return;
+        this.#connected(es, body);
+      }
       const element = (cssSelector && document.querySelector(cssSelector)) || document.body;
       this.#handlers.get(target)?.call(element, body, info);
     } else if (op === 'css') {
-      for (const element of this.#select(cssSelector, document.body)) setStyle(element.style, target, body);
+      const property = cssPropertyName(target);
+      if (!this.#cssProperties.has(property) || (typeof body !== 'string' && typeof body !== 'number')) return;
+      for (const element of this.#select(cssSelector, document.body)) element.style.setProperty(property, String(body));
     } else if (op === 'trigger') {
       const CustomEvent = this.#env.window?.CustomEvent ?? globalThis.CustomEvent;
       for (const element of this.#select(cssSelector, document)) {
-        element.dispatchEvent(new CustomEvent(target, { detail: body, bubbles: true }));
+        element.dispatchEvent(new CustomEvent(TRIGGER_EVENT_PREFIX + target, { detail: body, bubbles: true }));
       }
     } else {
       const receiver = this.#receivers.get(op);
-      if (!receiver) return;
-      if (typeof receiver[target] === 'function') receiver[target](body, info);
-      else receiver[target] = body;
+      if (receiver) invokeMember(receiver, target, body, info);
     }
   }
 

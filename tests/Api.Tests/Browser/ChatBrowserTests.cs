@@ -10,10 +10,9 @@ namespace ServerEvents.Api.Tests.Browser;
 /// </summary>
 public sealed class ChatBrowserTests(ChromiumFixture chromium) : IClassFixture<ChromiumFixture>
 {
-    private static readonly Dictionary<string, string?> Settings = new()
-    {
-        ["Chat:RemoteControlRequiresSignIn"] = "false",
-    };
+    // Remote control from anyone to anyone: these tests show what the page does with it. The permission rules are
+    // checked by Remote_control_permissions_are_explained_and_enforced and in RemoteControlPermissionTests.
+    private static readonly IReadOnlyDictionary<string, string?> Settings = ChatServer.OpenRemoteControl;
 
     [Fact]
     public async Task Two_users_see_each_other_join_and_chat_both_ways()
@@ -178,7 +177,7 @@ public sealed class ChatBrowserTests(ChromiumFixture chromium) : IClassFixture<C
     }
 
     [Fact]
-    public async Task Window_location_does_nothing_until_the_window_receiver_is_added()
+    public async Task Window_location_does_nothing_until_the_user_turns_redirects_on_on_their_own_page()
     {
         await using var server = await ChatServer.StartAsync(Settings);
         await using var alice = await ChatPage.OpenAsync(chromium.Browser, server);
@@ -190,7 +189,7 @@ public sealed class ChatBrowserTests(ChromiumFixture chromium) : IClassFixture<C
         await Expect(bob.Messages()).ToHaveTextAsync(["after the redirect attempt"]);
         Assert.Equal(bobsUrl, bob.Page.Url);
 
-        await alice.SendAsync($"@{bob.Name} /cmd.addReceiver window");
+        await bob.SendAsync("/cmd.addReceiver window");
         await alice.SendAsync($"@{bob.Name} /window.location /?channels=elsewhere");
 
         // A polling assertion, not WaitForURLAsync: that checks the URL and then waits for a navigation, and missed
@@ -441,20 +440,27 @@ public sealed class ChatBrowserTests(ChromiumFixture chromium) : IClassFixture<C
     }
 
     [Fact]
-    public async Task Remote_control_can_be_limited_to_signed_in_users()
+    public async Task Remote_control_permissions_are_explained_and_enforced()
     {
-        await using var server = await ChatServer.StartAsync(new Dictionary<string, string?> { ["Chat:RemoteControlRequiresSignIn"] = "true" });
+        // The shipped defaults: @me for everyone, @name once signed in, a whole channel for administrators.
+        await using var server = await ChatServer.StartAsync();
         await using var alice = await ChatPage.OpenAsync(chromium.Browser, server);
-        await Expect(alice.Page.Locator("#remote-note")).ToBeVisibleAsync();
+        var note = alice.Page.Locator("#remote-note");
+        await Expect(note).ToContainTextAsync("to @me; sign in to reach @name, and a whole channel needs an administrator");
 
         await alice.Input.FillAsync("/document.title Hacked");
         await alice.Input.PressAsync("Enter");
-
-        await Expect(alice.Page.Locator("#composer-error")).ToHaveTextAsync("Sign in to use remote control.");
+        await Expect(alice.Page.Locator("#composer-error")).ToContainTextAsync("Sign in to use remote control");
         await Expect(alice.Input).ToHaveValueAsync("/document.title Hacked");
+        await alice.SendAsync("@me /document.title My own title");
+        await Expect(alice.Page).ToHaveTitleAsync("My own title");
+
         await alice.SignInAsync("alice");
-        await Expect(alice.Page.Locator("#remote-note")).ToBeHiddenAsync();
-        await alice.SendAsync("/document.title Signed-in title");
+        await Expect(note).ToContainTextAsync("to @name and to @me; a whole channel needs an administrator");
+        await alice.Input.FillAsync("/document.title Everyone's title");
+        await alice.Input.PressAsync("Enter");
+        await Expect(alice.Page.Locator("#composer-error")).ToContainTextAsync("Only administrators can send remote control to a whole channel");
+        await alice.SendAsync("@me /document.title Signed-in title");
         await Expect(alice.Page).ToHaveTitleAsync("Signed-in title");
     }
 

@@ -86,6 +86,32 @@ internal sealed class ChatPage : IAsyncDisposable
         await Expect(Input).ToHaveValueAsync("");
     }
 
+    /// <summary>
+    /// Posts to <c>/channels/home/raw</c> from this page's cookies, as a script (or curl) would: the page's own rules
+    /// for what it sends are bypassed, the server's and the recipients' still apply.
+    /// </summary>
+    /// <returns>The HTTP status.</returns>
+    public Task<int> PostRawAsync(string from, string selector, string? message, string? toUserId = null) =>
+        Page.EvaluateAsync<int>(
+            """
+            async ([from, selector, message, toUserId]) => (await fetch('/channels/home/raw', {
+              method: 'POST',
+              headers: { 'Content-Type': 'application/json' },
+              body: JSON.stringify({ from, selector, message, toUserId }),
+            })).status
+            """,
+            new[] { from, selector, message, toUserId });
+
+    /// <summary>
+    /// Records every navigation the page starts from now on: the Navigation API's <c>navigate</c> event fires when a
+    /// navigation starts, before the URL changes, so a redirect in progress is seen too.
+    /// </summary>
+    public Task RecordNavigationsAsync() =>
+        Page.EvaluateAsync("() => { window.navigationsStarted = []; navigation.addEventListener('navigate', e => window.navigationsStarted.push(e.destination.url)); }");
+
+    /// <summary>The navigations started since <see cref="RecordNavigationsAsync"/>, or null when the document was replaced.</summary>
+    public Task<string[]?> NavigationsStartedAsync() => Page.EvaluateAsync<string[]?>("() => window.navigationsStarted ?? null");
+
     /// <summary>Waits until the user is listed (once) in the active channel's users list.</summary>
     public Task WaitForUserAsync(string name) =>
         Expect(Page.Locator("#users-list .user-name", new PageLocatorOptions { HasTextRegex = new($"^{System.Text.RegularExpressions.Regex.Escape(name)}$") })).ToHaveCountAsync(1);

@@ -8,7 +8,7 @@ import { CommandHistory, parseCommand } from './commands.js';
 import { fillAvatar } from './dom.js';
 import { setUpExamples } from './examples.js';
 import { isChatMessage, MessageFeed } from './history.js';
-import { createRemoteControl, toast } from './remote.js';
+import { createRemoteControl, describeRemoteRules, toast } from './remote.js';
 import { Account } from './sign-in.js';
 import { Presence, renderUsers } from './users.js';
 
@@ -111,7 +111,7 @@ function connect() {
         toast(toasts, `The history of #${event.channel} was cleared.`);
       },
     },
-    receivers: remote.receivers,
+    receivers: remote.receivers(),
     onReconnect: () => setStatus('reconnecting', 'Reconnecting…'),
   });
   client = c;
@@ -221,9 +221,9 @@ sidebarToggle.addEventListener('click', () => {
 // ---- account ----
 
 function accountChanged() {
-  const { isAdmin = false, isAuthenticated = false, remoteControlRequiresSignIn = false } = account.me ?? {};
-  byId('clear-history').hidden = !isAdmin;
-  byId('remote-note').hidden = !remoteControlRequiresSignIn || isAuthenticated;
+  const identity = account.me ?? {};
+  byId('clear-history').hidden = !identity.isAdmin;
+  byId('remote-note').textContent = describeRemoteRules(identity);
 }
 
 // ---- the message box ----
@@ -243,9 +243,14 @@ function findUser(name) {
 }
 
 async function send(text) {
+  const { toUserId, selector, message, local } = parseCommand(text, findUser);
+  if (local) {
+    // Typed here, run here: never sent, so a remote sender cannot do the same.
+    remote.runLocal(selector, message);
+    return;
+  }
   const from = client.connectionInfo?.id;
   if (!from) throw new Error('Not connected yet: wait a moment and send again.');
-  const { toUserId, selector, message } = parseCommand(text, findUser);
   const route = `/channels/${encodeURIComponent(view.active)}`;
   if (selector) {
     await request(`${route}/raw`, { method: 'POST', body: { from, toUserId, selector, message } });

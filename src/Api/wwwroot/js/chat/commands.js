@@ -4,13 +4,19 @@
  * - `@name text`, `@me text` a private message (to yourself with `me`)
  * - `/selector message`     remote control, e.g. `/cmd.announce hi`, `/css.background$#top #673ab7`
  * - `@name /selector message` remote control of one user's pages
+ * - `/cmd.addReceiver window`, `/cmd.removeReceiver window` local commands: they change this page only and
+ *   never go to the server, so nobody else can send them to you
  */
+
+/** Commands that act on the page they are typed on, and only there. */
+const LOCAL_COMMANDS = new Set(['cmd.addReceiver', 'cmd.removeReceiver']);
 
 /**
  * @typedef {object} Command
  * @property {string} message
  * @property {string} [toUserId] set for private messages and targeted remote control
- * @property {string} [selector] set for remote control
+ * @property {string} [selector] set for remote control and local commands
+ * @property {boolean} [local] a local command: run it on this page, do not send it
  */
 
 function splitOnFirstSpace(text) {
@@ -20,7 +26,7 @@ function splitOnFirstSpace(text) {
 
 /**
  * @param {string} text what was typed
- * @param {(name: string) => ({ userId: string }|undefined)} findUser resolves `@name` (and `@me`)
+ * @param {(name: string) => ({ userId: string }|undefined|null)} findUser resolves `@name` (and `@me`)
  * @returns {Command}
  * @throws {Error} with a sentence for the person typing
  */
@@ -38,6 +44,12 @@ export function parseCommand(text, findUser) {
   if (rest.startsWith('/')) {
     const [selector, message] = splitOnFirstSpace(rest.slice(1));
     if (!selector.includes('.')) throw new Error('Remote control looks like /cmd.announce hello or /css.color$#top red.');
+    if (LOCAL_COMMANDS.has(selector)) {
+      if (toUserId !== undefined && toUserId !== findUser('me')?.userId) {
+        throw new Error(`Only the person using a page can change what it lets others do: ask them to type /${selector} ${message} themselves.`);
+      }
+      return { selector, message, local: true };
+    }
     return { toUserId, selector, message };
   }
   return { toUserId, message: rest };

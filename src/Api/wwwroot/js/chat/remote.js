@@ -1,6 +1,8 @@
 /**
- * Remote control: the `cmd.*` handlers and the `tv` receiver that `/selector message` commands reach.
- * `css.*`, `trigger.*` and `document.*` are routed by the server-events client itself.
+ * Remote control: the `cmd.*` handlers and the `tv` receiver that `/selector message` commands reach, and the
+ * local commands that decide whether `window.location` may be reached at all.
+ * `css.*`, `trigger.*` and `document.*` are routed by the server-events client itself, which lets remote senders
+ * set only the title, raise only `server-events:*` events and set only colours and fonts.
  */
 
 import { el, httpUrl } from './dom.js';
@@ -41,6 +43,23 @@ export function toast(container, text) {
 }
 
 /**
+ * Who may send remote control from this page, in a sentence, from `GET /auth/me`.
+ * @param {{ isAuthenticated?: boolean, isAdmin?: boolean, remoteControlRequiresSignIn?: boolean, channelRemoteControlRequiresAdministrator?: boolean }} me
+ * @returns {string}
+ */
+export function describeRemoteRules(me) {
+  const { isAuthenticated = false, isAdmin = false } = me;
+  const { remoteControlRequiresSignIn = true, channelRemoteControlRequiresAdministrator = true } = me;
+  const toOthers = isAuthenticated || !remoteControlRequiresSignIn;
+  const toChannel = toOthers && (isAdmin || !channelRemoteControlRequiresAdministrator);
+  if (toChannel) return 'You can send remote control (/…) to this whole channel, to @name and to @me.';
+  if (toOthers) return 'You can send remote control (/…) to @name and to @me; a whole channel needs an administrator.';
+  return channelRemoteControlRequiresAdministrator
+    ? 'You can send remote control (/…) to @me; sign in to reach @name, and a whole channel needs an administrator.'
+    : 'You can send remote control (/…) to @me; sign in to reach @name or the whole channel.';
+}
+
+/**
  * @param {object} elements
  * @param {HTMLElement} elements.banner the announcement banner
  * @param {HTMLElement} elements.tv the TV frame
@@ -48,9 +67,13 @@ export function toast(container, text) {
  * @param {HTMLElement} elements.tvClose
  * @param {HTMLElement} elements.toasts
  * @param {() => import('/js/server-events.js').ServerEventsClient} getClient the live client
- * @returns {{ handlers: Record<string, Function>, receivers: Record<string, object> }} client options
+ * @returns {{ handlers: Record<string, Function>, receivers: () => Record<string, object>, runLocal: (selector: string, message: string) => void }}
+ *   the client's handlers, its receivers (call again for each new client) and the local commands
  */
 export function createRemoteControl({ banner, tv, screen, tvClose, toasts }, getClient) {
+  // Only a command typed on this page turns redirects on (runLocal); no server event can.
+  let redirectsAllowed = false;
+
   banner.addEventListener('animationend', () => {
     banner.hidden = true;
   });
@@ -88,8 +111,8 @@ export function createRemoteControl({ banner, tv, screen, tvClose, toasts }, get
   });
   tvClose.addEventListener('click', () => television.off());
 
-  // `/trigger.customEvent arg` raises a DOM event on the document; the page shows that it happened.
-  document.addEventListener('customEvent', (event) => {
+  // `/trigger.customEvent arg` raises `server-events:customEvent` on the document; the page shows that it happened.
+  document.addEventListener('server-events:customEvent', (event) => {
     const detail = typeof event.detail === 'string' ? event.detail : JSON.stringify(event.detail);
     toast(toasts, `customEvent raised${detail ? `: ${detail}` : ''}`);
   });
@@ -106,23 +129,23 @@ export function createRemoteControl({ banner, tv, screen, tvClose, toasts }, get
         void banner.offsetWidth;
         banner.hidden = false;
       },
-      /** `cmd.toggle$<css selector>`: shows or hides the matched element (`this`). */
+      /**
+       * `cmd.toggle$<css selector>`: shows or hides the matched element (`this`), if the page marked it
+       * `data-remote-toggle`: nobody else may hide the message box or the sign-out button.
+       */
       toggle(_message, info) {
-        if (info.cssSelector && this !== document.body) this.hidden = !this.hidden;
-      },
-      /** `cmd.addReceiver window`: lets remote commands reach `window` (e.g. `window.location`). Nothing else may be added. */
-      addReceiver(message) {
-        if (asText(message) !== 'window') return;
-        getClient().addReceiver('window', window);
-        toast(toasts, 'Remote control of this window is on (window receiver added).');
-      },
-      /** `cmd.removeReceiver window` */
-      removeReceiver(message) {
-        if (asText(message) !== 'window') return;
-        getClient().removeReceiver('window');
-        toast(toasts, 'Remote control of this window is off (window receiver removed).');
+        if (info.cssSelector && this.matches?.('[data-remote-toggle]')) this.hidden = !this.hidden;
       },
     },
-    receivers: { tv: television },
+    receivers: () => (redirectsAllowed ? { tv: television, window } : { tv: television }),
+    runLocal(selector, message) {
+      if (asText(message) !== 'window') throw new Error(`Only window can be added or removed: /${selector} window.`);
+      redirectsAllowed = selector === 'cmd.addReceiver';
+      if (redirectsAllowed) getClient().addReceiver('window', window);
+      else getClient().removeReceiver('window');
+      toast(toasts, redirectsAllowed
+        ? 'Others can now redirect this page (to http and https addresses only) until you type /cmd.removeReceiver window or reload.'
+        : 'Nobody can redirect this page any more.');
+    },
   };
 }
