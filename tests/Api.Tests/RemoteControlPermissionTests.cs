@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using ServerEvents.Api.Chat;
@@ -72,14 +73,15 @@ public sealed class RemoteControlPermissionTests
     [Fact]
     public async Task An_administrator_reaches_the_whole_channel()
     {
-        await using var server = await ChatServer.StartAsync(new Dictionary<string, string?>
-        {
-            ["Auth:Administrators:0"] = "boss",
-            ["Auth:Password"] = "s3cret",
-        });
+        await using var github = await StandInGitHub.StartAsync();
+        await using var server = await ChatServer.StartAsync(github.Settings(new Dictionary<string, string?> { ["Auth:Administrators:0"] = "octocat" }));
         using var admin = server.CreateClient();
         using var other = server.CreateClient();
-        Assert.True((await SignInAsync(admin, "boss", "s3cret")).GetProperty("isAdmin").GetBoolean());
+        using (var me = await admin.GetAsync("auth/github?returnUrl=/auth/me"))
+        {
+            Assert.True((await me.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("isAdmin").GetBoolean());
+        }
+
         await using var adminStream = await EventStreamReader.OpenAsync(admin, "event-stream?channels=home");
         await using var otherStream = await EventStreamReader.OpenAsync(other, "event-stream?channels=home");
 
