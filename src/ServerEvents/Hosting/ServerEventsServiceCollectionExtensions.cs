@@ -65,6 +65,7 @@ public static class ServerEventsServiceCollectionExtensions
         services.TryAddSingleton<ServerEventsService>();
         services.TryAddSingleton<IServerEvents>(sp => sp.GetRequiredService<ServerEventsService>());
 
+        services.TryAddSingleton<SubscriptionAccess>();
         services.TryAddSingleton<EventStreamEndpoint>();
         services.TryAddSingleton<HeartbeatEndpoint>();
         services.TryAddSingleton<UnregisterEndpoint>();
