@@ -12,6 +12,8 @@ namespace ServerEvents.Delivery;
 /// </summary>
 internal sealed class FrameWriter
 {
+    private const string ConnectSelector = "cmd.onConnect";
+
     private readonly PipeWriter _output;
     private readonly ServerEventsMetrics _metrics;
     private long _lastId;
@@ -25,6 +27,9 @@ internal sealed class FrameWriter
 
     /// <summary>The id of the newest frame written (the stream's resume cursor).</summary>
     public long LastId => _lastId;
+
+    /// <summary>Writes <c>cmd.onConnect</c>, the first frame of every stream, at the current cursor.</summary>
+    public void WriteConnect(string connectBody) => WriteAtCursor(ConnectSelector, connectBody);
 
     /// <summary>Writes a frame that carries the current cursor (onConnect, replay gap); it does not advance it.</summary>
     public void WriteAtCursor(string selector, string body) =>
