@@ -1,4 +1,6 @@
 using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 
 namespace ServerEvents.Tests;
 
@@ -63,6 +65,34 @@ public sealed class SubscriptionAccessTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.OK, byOwner.StatusCode);
         Assert.Equal(HttpStatusCode.OK, byHeaderless.StatusCode);
+    }
+
+    [Theory]
+    [MemberData(nameof(SideEndpoints.All), MemberType = typeof(SideEndpoints))]
+    public async Task A_session_the_app_issues_to_a_cookieless_request_counts_as_none(string endpoint)
+    {
+        // As src/Api does: a request without a session cookie is given one, in the response and in the request.
+        await using var server = await LoopbackServer.StartAsync(map: app => app.Use(async (context, next) =>
+        {
+            if (!context.Request.Cookies.ContainsKey("ss-id"))
+            {
+                var issued = Guid.NewGuid().ToString("N");
+                context.Request.Headers.Append("Cookie", "ss-id=" + issued);
+                context.Response.Cookies.Append("ss-id", issued);
+            }
+
+            await next(context);
+        }));
+        using var cookieless = server.CreateClient();
+        using var other = server.CreateClient(sessionId: "other-session");
+        await using var stream = await EventStreamReader.OpenAsync(cookieless, "event-stream?channels=home");
+        Assert.NotNull((await server.ServerEvents.GetSubscriptionInfoAsync(stream.SubscriptionId))!.SessionId);
+
+        using var byOther = await other.SendAsync(SideEndpoints.ValidRequest(endpoint, stream));
+        using var byCookieless = await cookieless.SendAsync(SideEndpoints.ValidRequest(endpoint, stream));
+
+        Assert.Equal(HttpStatusCode.Forbidden, byOther.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, byCookieless.StatusCode);
     }
 
     [Fact]
