@@ -9,8 +9,8 @@ public sealed record EventLogRetention(int MaxCount, TimeSpan MaxAge)
     public const long DefaultMaxBytes = 64L * 1024 * 1024;
 
     /// <summary>
-    /// The most bytes of replayable events kept, counted as their encoded frames (the tiers may count their stored
-    /// form, which is close); the newest event is always kept. Default <see cref="DefaultMaxBytes"/>.
+    /// The most bytes of replayable events kept, as each tier stores them (the embedded tier: the encoded frame and
+    /// the text; PostgreSQL: the stored payload); the newest event is always kept. Default <see cref="DefaultMaxBytes"/>.
     /// </summary>
     public long MaxBytes { get; init; } = DefaultMaxBytes;
 }

@@ -9,13 +9,20 @@ namespace ServerEvents.Delivery;
 /// <summary>
 /// Writes what a resuming stream missed: <c>cmd.onConnect</c>, a <c>cmd.onReplayGap</c> notice when part of it is
 /// no longer retained, then every missed event for the subscription's channels and user, oldest first. The log is
-/// read <see cref="PageSize"/> positions at a time and each page is flushed before the next is read, so a stream
-/// holds one page, and a client that does not read holds up only its own replay (the flush waits for it).
+/// read <see cref="PageSize"/> positions at a time, and frames are flushed every <see cref="FlushBytes"/>, so a stream
+/// holds one page of the log and about <see cref="FlushBytes"/> of response buffer, and a client that does not read
+/// holds up only its own replay (the flush waits for it).
 /// </summary>
 internal sealed partial class ReplayWriter(IClusterTier cluster, ServerEventsMetrics metrics, ILogger<ReplayWriter> logger)
 {
     /// <summary>How many log positions one read covers. Positions are dense, so (after, after + PageSize] is one page.</summary>
     public const int PageSize = 256;
+
+    /// <summary>
+    /// How many bytes are written before a flush waits for the client: the response pipe copies every frame, so
+    /// without it a page of large events (256 × 64 KiB) would be copied whole for each replaying stream.
+    /// </summary>
+    public const int FlushBytes = 64 * 1024;
 
     private const string ReplayGapSelector = "cmd.onReplayGap";
 
@@ -70,6 +77,10 @@ internal sealed partial class ReplayWriter(IClusterTier cluster, ServerEventsMet
                     if (missed.Target.Includes(info) && writer.Write(missed))
                     {
                         replayed++;
+                        if (writer.UnflushedBytes >= FlushBytes)
+                        {
+                            await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
+                        }
                     }
                 }
 

@@ -36,7 +36,7 @@ public sealed partial class InMemoryEventBus : IEventBus
             if (outgoing.Target.IsReplayable)
             {
                 _log.Enqueue(clusterEvent);
-                _retainedBytes += clusterEvent.Frame.Length;
+                _retainedBytes += HeldBytes(clusterEvent);
                 Trim(now);
             }
 
@@ -110,10 +110,14 @@ public sealed partial class InMemoryEventBus : IEventBus
                 || (_retainedBytes > _retention.MaxBytes && _log.Count > 1)))
         {
             var evicted = _log.Dequeue();
-            _retainedBytes -= evicted.Frame.Length;
+            _retainedBytes -= HeldBytes(evicted);
             _evictedThrough = evicted.Id;
         }
     }
+
+    // What a logged event holds in memory: its encoded frame and its selector and body as UTF-16 text.
+    private static long HeldBytes(ClusterEvent clusterEvent) =>
+        clusterEvent.Frame.Length + (sizeof(char) * ((long)clusterEvent.Selector.Length + clusterEvent.Body.Length));
 
     private void Detach(IClusterEventSink sink)
     {
