@@ -117,6 +117,35 @@ public sealed class ReplayCostTests
         Assert.Equal(HttpStatusCode.OK, next.Response.StatusCode);
     }
 
+    [Fact]
+    public async Task A_replaying_client_that_takes_nothing_for_the_stall_timeout_is_closed_and_frees_its_place()
+    {
+        var reads = new ConcurrentQueue<(long After, long Through)>();
+        await using var server = await StartAsync(reads, o =>
+        {
+            o.MaxConcurrentReplays = 1;
+            o.ReplayWaitTimeout = TimeSpan.FromSeconds(30);
+            o.ReplayStallTimeout = TimeSpan.FromMilliseconds(500);
+        });
+        var body = new string('x', 4_000);
+        long head = 0;
+        for (var i = 0; i < 4_000; i++)
+        {
+            head = await server.ServerEvents.NotifyChannelAsync("feed", "cmd.item", body);
+        }
+
+        using var slowClient = CreateSmallBufferClient(server);
+        using var held = await slowClient.GetAsync("event-stream?channels=feed&lastEventId=0", HttpCompletionOption.ResponseHeadersRead);
+        Assert.Equal(HttpStatusCode.OK, held.StatusCode);
+
+        // This stream waits for the only replay place, which the stalled one gives up well within the 30 s wait.
+        using var client = server.CreateClient();
+        await using var next = await EventStreamReader.OpenAsync(client, "event-stream?channels=feed&lastEventId=0");
+        await next.WaitForAsync(f => f.EventId == head);
+        Assert.True(reads.Max(r => r.Through) >= head);
+        await PresenceTests.WaitUntilAsync(async () => (await server.ServerEvents.GetSubscriptionsDetailsAsync(["feed"])).Count == 1);
+    }
+
     private static Task<LoopbackServer> StartAsync(ConcurrentQueue<(long After, long Through)> reads, Action<Hosting.ServerEventsOptions> configure) =>
         LoopbackServer.StartAsync(
             o =>

@@ -1,7 +1,9 @@
 using System.IO.Pipelines;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using ServerEvents.Cluster;
 using ServerEvents.Diagnostics;
+using ServerEvents.Hosting;
 using ServerEvents.Subscriptions;
 
 namespace ServerEvents.Delivery;
@@ -11,9 +13,15 @@ namespace ServerEvents.Delivery;
 /// no longer retained, then every missed event for the subscription's channels and user, oldest first. The log is
 /// read <see cref="PageSize"/> positions at a time, and frames are flushed every <see cref="FlushBytes"/>, so a stream
 /// holds one page of the log and about <see cref="FlushBytes"/> of response buffer, and a client that does not read
-/// holds up only its own replay (the flush waits for it).
+/// holds up only its own replay (the flush waits for it), and that only for
+/// <see cref="ServerEventsOptions.ReplayStallTimeout"/>: then its stream is closed, so it cannot keep a replay place.
 /// </summary>
-internal sealed partial class ReplayWriter(IClusterTier cluster, ServerEventsMetrics metrics, ILogger<ReplayWriter> logger)
+internal sealed partial class ReplayWriter(
+    IClusterTier cluster,
+    ServerEventsMetrics metrics,
+    IOptionsMonitor<ServerEventsOptions> options,
+    TimeProvider time,
+    ILogger<ReplayWriter> logger)
 {
     /// <summary>How many log positions one read covers. Positions are dense, so (after, after + PageSize] is one page.</summary>
     public const int PageSize = 256;
@@ -28,7 +36,7 @@ internal sealed partial class ReplayWriter(IClusterTier cluster, ServerEventsMet
 
     /// <summary>Writes the opening of a stream resuming after <paramref name="after"/>, up to <paramref name="watermark"/>.</summary>
     /// <param name="output">The response body.</param>
-    /// <param name="info">The new subscription; only events it would have received are replayed.</param>
+    /// <param name="connection">The new subscription's connection; only events it would have received are replayed.</param>
     /// <param name="connectBody">The serialised <c>cmd.onConnect</c> message.</param>
     /// <param name="after">The client's resume cursor.</param>
     /// <param name="watermark">Everything after this reaches the live queue; the replay covers everything up to it.</param>
@@ -37,13 +45,15 @@ internal sealed partial class ReplayWriter(IClusterTier cluster, ServerEventsMet
     /// <returns>The writer, positioned after the replay.</returns>
     public async Task<FrameWriter> WriteAsync(
         PipeWriter output,
-        SubscriptionInfo info,
+        EventStreamConnection connection,
         string connectBody,
         long after,
         long watermark,
         Func<object, string> serialize,
         CancellationToken cancellationToken)
     {
+        var info = connection.Info;
+        var stallTimeout = options.CurrentValue.ReplayStallTimeout;
         var page = await ReadPageAsync(after, watermark, cancellationToken).ConfigureAwait(false);
 
         // A cursor beyond anything this log assigned comes from another log (a restarted embedded node): nothing
@@ -79,7 +89,7 @@ internal sealed partial class ReplayWriter(IClusterTier cluster, ServerEventsMet
                         replayed++;
                         if (writer.UnflushedBytes >= FlushBytes)
                         {
-                            await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
+                            await FlushAsync(writer, connection, stallTimeout, cancellationToken).ConfigureAwait(false);
                         }
                     }
                 }
@@ -89,7 +99,7 @@ internal sealed partial class ReplayWriter(IClusterTier cluster, ServerEventsMet
             }
 
             // Back-pressure: the next page is read only once the client has taken (nearly) all of this one.
-            await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
+            await FlushAsync(writer, connection, stallTimeout, cancellationToken).ConfigureAwait(false);
             if (cursor >= watermark)
             {
                 break;
@@ -100,6 +110,27 @@ internal sealed partial class ReplayWriter(IClusterTier cluster, ServerEventsMet
 
         metrics.EventsReplayed(replayed);
         return writer;
+    }
+
+    /// <summary>
+    /// Flushes, waiting for the client; a client that takes nothing for <paramref name="stallTimeout"/> has its stream
+    /// closed (it may resume with its cursor), which ends the replay and frees its place.
+    /// </summary>
+    private async ValueTask FlushAsync(FrameWriter writer, EventStreamConnection connection, TimeSpan stallTimeout, CancellationToken closed)
+    {
+        using var stalled = new CancellationTokenSource(stallTimeout, time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(closed, stalled.Token);
+        try
+        {
+            await writer.FlushAsync(linked.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stalled.IsCancellationRequested && !closed.IsCancellationRequested)
+        {
+            LogReplayStalled(connection.Id, writer.LastId, stallTimeout);
+            connection.Close();
+            closed.ThrowIfCancellationRequested();
+            throw;
+        }
     }
 
     private static long PageEnd(long cursor, long watermark) => Math.Min(watermark, cursor + PageSize);
@@ -115,6 +146,9 @@ internal sealed partial class ReplayWriter(IClusterTier cluster, ServerEventsMet
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Subscription {SubscriptionId} resumed after {Position}, older than the oldest retained event {OldestAvailableId}")]
     private partial void LogReplayGap(string subscriptionId, long position, long? oldestAvailableId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Subscription {SubscriptionId} closed: its client took nothing of its replay for {StallTimeout} (at {Position})")]
+    private partial void LogReplayStalled(string subscriptionId, long position, TimeSpan stallTimeout);
 
     private sealed record ReplayGap(long LastEventId, long? OldestAvailableId);
 }

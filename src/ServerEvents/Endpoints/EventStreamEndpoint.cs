@@ -229,7 +229,7 @@ internal sealed partial class EventStreamEndpoint(
         }
 
         await response.StartAsync(cancellationToken).ConfigureAwait(false);
-        var writer = await WriteOpeningAsync(response, connection.Info, opening, watermark, cancellationToken).ConfigureAwait(false);
+        var writer = await WriteOpeningAsync(response, connection, opening, watermark, cancellationToken).ConfigureAwait(false);
         await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
         return writer;
     }
@@ -240,14 +240,14 @@ internal sealed partial class EventStreamEndpoint(
     /// </summary>
     private async Task<FrameWriter> WriteOpeningAsync(
         HttpResponse response,
-        SubscriptionInfo info,
+        EventStreamConnection connection,
         StreamOpening opening,
         long watermark,
         CancellationToken cancellationToken)
     {
         if (opening.ResumeAfter is { } after)
         {
-            return await replayWriter.WriteAsync(response.BodyWriter, info, opening.ConnectBody, after, watermark, serverEvents.Serialize, cancellationToken)
+            return await replayWriter.WriteAsync(response.BodyWriter, connection, opening.ConnectBody, after, watermark, serverEvents.Serialize, cancellationToken)
                 .ConfigureAwait(false);
         }
 

@@ -59,6 +59,12 @@ public sealed class ServerEventsOptions
     public TimeSpan ReplayWaitTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
+    /// How long a replaying stream's client may take nothing (64 KiB of the replay) before its stream is closed, so
+    /// that a client that does not read cannot keep a replay place; it may resume with its cursor. Default 30 s.
+    /// </summary>
+    public TimeSpan ReplayStallTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
     /// The longest comma-joined channel list that join, leave and update notices carry (whole names only); a
     /// subscription in more channels is announced with the first that fit and a <c>channelCount</c>. Default 1,024.
     /// </summary>

@@ -38,7 +38,9 @@ public static class ServerEventsServiceCollectionExtensions
             .Validate(o => o.MaxChannelsPerConnection > 0 && o.MaxChannelNameLength > 0, "ServerEvents channel limits must be positive.")
             .Validate(o => o.ReplayRetentionCount >= 0 && o.ExpirySweepInterval > TimeSpan.Zero, "ServerEvents retention and sweep settings must be positive.")
             .Validate(o => o.MaxConnections is null or > 0, "ServerEvents:MaxConnections must be positive when set.")
-            .Validate(o => o.MaxConcurrentReplays > 0 && o.ReplayWaitTimeout >= TimeSpan.Zero, "ServerEvents:MaxConcurrentReplays must be positive and ServerEvents:ReplayWaitTimeout not negative.")
+            .Validate(
+                o => o.MaxConcurrentReplays > 0 && o.ReplayWaitTimeout >= TimeSpan.Zero && o.ReplayStallTimeout > TimeSpan.Zero,
+                "ServerEvents:MaxConcurrentReplays and ServerEvents:ReplayStallTimeout must be positive and ServerEvents:ReplayWaitTimeout not negative.")
             .Validate(o => o.ReplayRetentionBytes > 0 && o.MaxNoticeChannelsLength > 0, "ServerEvents:ReplayRetentionBytes and ServerEvents:MaxNoticeChannelsLength must be positive.")
             .ValidateOnStart();
 
