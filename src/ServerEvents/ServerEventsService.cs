@@ -265,7 +265,8 @@ public sealed partial class ServerEventsService : IServerEvents
             return;
         }
 
-        var body = Serialize(info.ToPublicInfo());
+        // Sent to every channel of the subscription and logged for replay: the channel list in it is bounded.
+        var body = Serialize(info.ToPublicInfo(Options.MaxNoticeChannelsLength));
         foreach (var channel in channels)
         {
             await PublishSerializedAsync(new EventTarget(EventTargetKind.Channel, channel), selector, body, cancellationToken).ConfigureAwait(false);

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
-using NpgsqlTypes;
 using ServerEvents.Cluster;
 using ServerEvents.Postgres.Events;
 using ServerEvents.Postgres.Schema;
@@ -157,6 +156,35 @@ public sealed class PostgresClusterTierTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_log_keeps_at_most_replay_retention_bytes_of_the_newest_events_and_the_trim_deletes_the_rest()
+    {
+        var node = await StartNodeAsync(new EventLogRetention(10_000, TimeSpan.FromHours(1)) { MaxBytes = 20_000 });
+        var body = JsonSerializer.Serialize(new string('x', 2_000));
+        var ids = new List<long>();
+        for (var i = 0; i < 20; i++)
+        {
+            ids.Add(await node.Tier.Events.PublishAsync(new OutgoingEvent(EventTarget.All, "cmd.big", body)));
+        }
+
+        var slice = await node.Tier.Events.ReadAsync(0, long.MaxValue);
+
+        // Each stored entry is a little over 2,000 bytes, so the newest nine at most fit in 20,000 and the rest go.
+        var kept = slice.Events.Select(e => e.Id).ToList();
+        Assert.Equal(ids.TakeLast(kept.Count), kept);
+        Assert.InRange(kept.Count, 8, 9);
+        Assert.Equal(ids[^(kept.Count + 1)], slice.EvictedThrough);
+        Assert.Equal(kept[0], slice.OldestAvailableId);
+        var keptBytes = await PostgresTestDatabase.ScalarAsync(
+            $"""SELECT sum(size) FROM "{_schema.Name}".event_log WHERE position > $1""", slice.EvictedThrough);
+        Assert.InRange(Convert.ToInt64(keptBytes, System.Globalization.CultureInfo.InvariantCulture), 16_000, 20_000);
+
+        var trimmed = await node.Services.GetRequiredService<EventLogTrimmer>().TrimAsync(CancellationToken.None);
+        Assert.Equal(20 - kept.Count, trimmed);
+        Assert.Equal(kept[0], await PostgresTestDatabase.ScalarAsync($"""SELECT min(position) FROM "{_schema.Name}".event_log"""));
+        Assert.Equal(slice.EvictedThrough, await PostgresTestDatabase.ScalarAsync($"""SELECT evicted_through FROM "{_schema.Name}".event_log_eviction"""));
+    }
+
+    [Fact]
     public async Task The_trim_reads_the_log_by_index_and_stays_below_the_JIT_threshold()
     {
         var node = await StartNodeAsync();
@@ -169,8 +197,7 @@ public sealed class PostgresClusterTierTests : IAsyncLifetime
         // EXPLAIN of the statement exactly as the trimmer sends it, with its parameters.
         var dataSource = node.Services.GetRequiredService<NpgsqlDataSource>();
         await using var explain = dataSource.CreateCommand("EXPLAIN (FORMAT JSON) " + EventLogTrimmer.TrimSql);
-        explain.Parameters.Add(new NpgsqlParameter { Value = DateTimeOffset.UtcNow.AddMinutes(-5), NpgsqlDbType = NpgsqlDbType.TimestampTz });
-        explain.Parameters.Add(new NpgsqlParameter { Value = 10_000L });
+        RetentionCutoff.AddParameters(explain, new EventLogRetention(10_000, TimeSpan.FromMinutes(5)), DateTimeOffset.UtcNow);
         var plan = JsonDocument.Parse((string)(await explain.ExecuteScalarAsync())!).RootElement[0].GetProperty("Plan");
         await using var threshold = dataSource.CreateCommand("SELECT current_setting('jit_above_cost')::float8");
         var jitAboveCost = (double)(await threshold.ExecuteScalarAsync())!;

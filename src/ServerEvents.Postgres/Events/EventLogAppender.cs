@@ -25,8 +25,8 @@ internal sealed class EventLogAppender : IAsyncDisposable
             FROM head, unnest($1::smallint[], $2::boolean[], $3::timestamptz[], $4::text[], $5::boolean[])
                 WITH ORDINALITY AS b(kind, replayable, created_at, payload, inline, ord)
         ), appended AS (
-            INSERT INTO event_log (position, kind, replayable, created_at, payload)
-            SELECT position, kind, replayable, created_at, payload FROM batch
+            INSERT INTO event_log (position, kind, replayable, created_at, payload, size)
+            SELECT position, kind, replayable, created_at, payload, octet_length(payload) FROM batch
         )
         SELECT n.position, pg_notify($6, CASE WHEN n.inline THEN n.position::text || ' ' || n.payload ELSE n.position::text END)
         FROM (SELECT position, payload, inline FROM batch ORDER BY position) n

@@ -2,14 +2,13 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
-using NpgsqlTypes;
 using ServerEvents.Cluster;
 
 namespace ServerEvents.Postgres.Events;
 
 /// <summary>
 /// Deletes what the replay retention no longer keeps, on a timer rather than on every publish so appends stay
-/// one statement. Replayable rows go by count and age and advance <c>evicted_through</c>; the other rows (signals,
+/// one statement. Replayable rows go by count, age and bytes and advance <c>evicted_through</c>; the other rows (signals,
 /// subscription-targeted events) are only needed by a node catching up, so they go with them or by age.
 /// Every node runs it; concurrent trims simply find less to do.
 /// </summary>
@@ -23,12 +22,9 @@ internal sealed partial class EventLogTrimmer(
     // The cutoff is one scalar, so the delete is an index range on position OR'd with an index range on the
     // unreplayable rows' age. (Joining the single-row eviction table instead, which is never analysed, made the
     // planner expect thousands of rows, read the whole log, and cross PostgreSQL's JIT threshold: ~0.6 s a sweep.)
-    internal const string TrimSql = """
+    internal const string TrimSql = $"""
         WITH cutoff AS MATERIALIZED (
-            SELECT GREATEST(
-                       (SELECT evicted_through FROM event_log_eviction),
-                       (SELECT max(position) FROM event_log WHERE replayable AND created_at < $1),
-                       (SELECT position FROM event_log WHERE replayable ORDER BY position DESC OFFSET $2 LIMIT 1)) AS evicted
+            SELECT {RetentionCutoff.Sql} AS evicted
         ), trimmed AS (
             DELETE FROM event_log
             WHERE position <= (SELECT evicted FROM cutoff) OR (NOT replayable AND created_at < $1)
@@ -45,8 +41,7 @@ internal sealed partial class EventLogTrimmer(
     public async Task<long> TrimAsync(CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(TrimSql);
-        command.Parameters.Add(new NpgsqlParameter { Value = time.GetUtcNow() - retention.MaxAge, NpgsqlDbType = NpgsqlDbType.TimestampTz });
-        command.Parameters.Add(new NpgsqlParameter { Value = (long)retention.MaxCount });
+        RetentionCutoff.AddParameters(command, retention, time.GetUtcNow());
         return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
     }
 

@@ -15,14 +15,9 @@ public sealed class PostgresEventBus : IEventBus, IAsyncDisposable
 {
     // One statement, so one snapshot: the head, the eviction point and the rows agree even while a trim runs.
     // Retention is applied here as well as by the periodic trim, so a read never serves what should be gone.
-    private const string ReadSql = """
+    private const string ReadSql = $"""
         WITH state AS (
-            SELECT h.position AS head,
-                   GREATEST(
-                       e.evicted_through,
-                       (SELECT max(position) FROM event_log WHERE replayable AND created_at < $1),
-                       (SELECT position FROM event_log WHERE replayable ORDER BY position DESC OFFSET $2 LIMIT 1)) AS evicted
-            FROM event_log_head h CROSS JOIN event_log_eviction e
+            SELECT (SELECT position FROM event_log_head) AS head, {RetentionCutoff.Sql} AS evicted
         )
         SELECT s.head, s.evicted,
                (SELECT min(position) FROM event_log WHERE replayable AND position > s.evicted) AS oldest,
@@ -30,7 +25,7 @@ public sealed class PostgresEventBus : IEventBus, IAsyncDisposable
         FROM state s
         LEFT JOIN LATERAL (
             SELECT position, payload FROM event_log
-            WHERE replayable AND position > GREATEST($3, s.evicted) AND position <= $4
+            WHERE replayable AND position > GREATEST($4, s.evicted) AND position <= $5
         ) l ON true
         ORDER BY l.position
         """;
@@ -74,8 +69,7 @@ public sealed class PostgresEventBus : IEventBus, IAsyncDisposable
     public async ValueTask<EventLogSlice> ReadAsync(long after, long through, CancellationToken cancellationToken = default)
     {
         await using var command = _dataSource.CreateCommand(ReadSql);
-        command.Parameters.Add(new NpgsqlParameter { Value = _time.GetUtcNow() - _retention.MaxAge, NpgsqlDbType = NpgsqlDbType.TimestampTz });
-        command.Parameters.Add(new NpgsqlParameter { Value = (long)_retention.MaxCount });
+        RetentionCutoff.AddParameters(command, _retention, _time.GetUtcNow());
         command.Parameters.Add(new NpgsqlParameter { Value = after });
         command.Parameters.Add(new NpgsqlParameter { Value = through });
 

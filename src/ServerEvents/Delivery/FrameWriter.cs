@@ -12,9 +12,12 @@ namespace ServerEvents.Delivery;
 /// </summary>
 internal sealed class FrameWriter
 {
+    private const string ConnectSelector = "cmd.onConnect";
+
     private readonly PipeWriter _output;
     private readonly ServerEventsMetrics _metrics;
     private long _lastId;
+    private long _unflushedBytes;
 
     public FrameWriter(PipeWriter output, ServerEventsMetrics metrics, long cursor)
     {
@@ -26,9 +29,19 @@ internal sealed class FrameWriter
     /// <summary>The id of the newest frame written (the stream's resume cursor).</summary>
     public long LastId => _lastId;
 
+    /// <summary>How many bytes were written since the last flush.</summary>
+    public long UnflushedBytes => _unflushedBytes;
+
+    /// <summary>Writes <c>cmd.onConnect</c>, the first frame of every stream, at the current cursor.</summary>
+    public void WriteConnect(string connectBody) => WriteAtCursor(ConnectSelector, connectBody);
+
     /// <summary>Writes a frame that carries the current cursor (onConnect, replay gap); it does not advance it.</summary>
-    public void WriteAtCursor(string selector, string body) =>
-        _output.Write(Protocol.EventFrame.Encode(_lastId, selector, body));
+    public void WriteAtCursor(string selector, string body)
+    {
+        var frame = Protocol.EventFrame.Encode(_lastId, selector, body);
+        _output.Write(frame);
+        _unflushedBytes += frame.Length;
+    }
 
     /// <summary>Writes a logged event unless it was already written.</summary>
     public bool Write(ClusterEvent clusterEvent)
@@ -39,6 +52,7 @@ internal sealed class FrameWriter
         }
 
         _output.Write(clusterEvent.Frame.Span);
+        _unflushedBytes += clusterEvent.Frame.Length;
         _lastId = clusterEvent.Id;
         return true;
     }
@@ -46,8 +60,11 @@ internal sealed class FrameWriter
     /// <summary>Moves the cursor forward without writing (everything up to <paramref name="position"/> was considered).</summary>
     public void AdvanceTo(long position) => _lastId = Math.Max(_lastId, position);
 
-    public async ValueTask FlushAsync(CancellationToken cancellationToken) =>
+    public async ValueTask FlushAsync(CancellationToken cancellationToken)
+    {
+        _unflushedBytes = 0;
         await _output.FlushAsync(cancellationToken).ConfigureAwait(false);
+    }
 
     /// <summary>
     /// Drains the queue until the stream closes, flushing once per batch; <paramref name="closed"/> ends a flush
@@ -72,7 +89,7 @@ internal sealed class FrameWriter
 
             if (written > 0)
             {
-                await _output.FlushAsync(closed).ConfigureAwait(false);
+                await FlushAsync(closed).ConfigureAwait(false);
                 _metrics.FramesDelivered(written);
             }
         }

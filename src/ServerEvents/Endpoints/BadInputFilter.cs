@@ -4,7 +4,8 @@ namespace ServerEvents.Endpoints;
 
 /// <summary>
 /// Turns bad input into a 4xx answer with a message instead of a 500: malformed or oversized bodies
-/// (<see cref="BadHttpRequestException"/>), oversized messages (413) and invalid names or selectors (400).
+/// (<see cref="BadHttpRequestException"/>), oversized messages (413), invalid names or selectors (400) and acting on
+/// someone else's subscription (<see cref="UnauthorizedAccessException"/>, 403).
 /// Add it to minimal-API endpoints with <c>.AddEndpointFilter&lt;BadInputFilter&gt;()</c>.
 /// </summary>
 public sealed class BadInputFilter : IEndpointFilter
@@ -42,6 +43,7 @@ public sealed class BadInputFilter : IEndpointFilter
         BadHttpRequestException bad => (bad.StatusCode, bad.Message),
         MessageTooLargeException tooLarge => (StatusCodes.Status413PayloadTooLarge, tooLarge.Message),
         ArgumentException argument => (StatusCodes.Status400BadRequest, WithoutParameterName(argument)),
+        UnauthorizedAccessException denied => (StatusCodes.Status403Forbidden, denied.Message),
         _ => null,
     };
 

@@ -18,21 +18,22 @@ namespace ServerEvents.Endpoints;
 
 /// <summary>
 /// <c>GET /event-stream</c>: opens a subscription and holds its stream. The stream starts with
-/// <c>cmd.onConnect</c>, then (when resuming with Last-Event-ID) every missed event, then live events.
+/// <c>cmd.onConnect</c>, then (when resuming with Last-Event-ID, see <see cref="ReplayWriter"/>) every missed
+/// event, then live events.
 /// </summary>
 internal sealed partial class EventStreamEndpoint(
     ServerEventsService serverEvents,
-    IClusterTier cluster,
     SubscriberIdentityResolver identities,
     ServerEventsMetrics metrics,
     ServerEventsNode node,
     StreamAdmission admission,
+    ReplayAdmission replayAdmission,
+    ReplayWriter replayWriter,
     IHostApplicationLifetime lifetime,
+    TimeProvider time,
     IOptionsMonitor<ServerEventsOptions> optionsMonitor,
     ILogger<EventStreamEndpoint> logger)
 {
-    private const string ConnectSelector = "cmd.onConnect";
-    private const string ReplayGapSelector = "cmd.onReplayGap";
     private const string LastEventIdHeader = "Last-Event-ID";
 
     // How long a refused client should wait before reconnecting; by then the load balancer routes it elsewhere.
@@ -41,6 +42,9 @@ internal sealed partial class EventStreamEndpoint(
 
     // Longer than for a stopping node: a full node frees places only as its streams end.
     private const string FullRetryAfterSeconds = "5";
+
+    // Replays end on their own within seconds unless a client stops reading.
+    private const string ReplaysBusyRetryAfterSeconds = "2";
 
     public async Task HandleAsync(HttpContext context)
     {
@@ -93,10 +97,15 @@ internal sealed partial class EventStreamEndpoint(
         using var connection = new EventStreamConnection(opening.Info, options.ConnectionQueueCapacity);
         using var aborted = context.RequestAborted.UnsafeRegister(static state => ((EventStreamConnection)state!).Close(), connection);
         var closed = connection.Closed;
+        var replayLease = opening.ReplayLease;
         try
         {
             var writer = await OpenAsync(response, connection, opening, closed).ConfigureAwait(false);
             opening = null;
+
+            // The replay is written: its place goes to the next resuming stream while this one runs live.
+            replayLease?.Dispose();
+            replayLease = null;
             await writer.PumpAsync(connection, closed).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (closed.IsCancellationRequested)
@@ -120,6 +129,7 @@ internal sealed partial class EventStreamEndpoint(
         }
         finally
         {
+            replayLease?.Dispose();
             await serverEvents.ReleaseAsync(connection, CancellationToken.None).ConfigureAwait(false);
         }
     }
@@ -170,14 +180,40 @@ internal sealed partial class EventStreamEndpoint(
             }
         }
 
-        var info = await CreateSubscriptionAsync(context, options, channels.Names.Count > 0 ? channels.Names : [ChannelNames.Default]).ConfigureAwait(false);
-        var connectArgs = CreateConnectArgs(request, info, options);
-        if (options.Hooks.OnConnect is { } onConnect)
+        // A resuming stream waits for a replay place before anything is created for it, so a refused one leaves
+        // nothing behind.
+        IDisposable? replayLease = null;
+        if (resumeAfter is not null)
         {
-            await onConnect(info, connectArgs).ConfigureAwait(false);
+            replayLease = await replayAdmission.EnterAsync(context.RequestAborted).ConfigureAwait(false);
+            if (replayLease is null)
+            {
+                LogRefusedReplay(replayAdmission.Limit);
+                await RefuseAsync(
+                    context,
+                    ReplaysBusyRetryAfterSeconds,
+                    $"This node is replaying to its maximum of {replayAdmission.Limit} resuming streams; retry with the same Last-Event-ID.")
+                    .ConfigureAwait(false);
+                return null;
+            }
         }
 
-        return new StreamOpening(info, serverEvents.Serialize(connectArgs), resumeAfter);
+        try
+        {
+            var info = await CreateSubscriptionAsync(context, options, channels.Names.Count > 0 ? channels.Names : [ChannelNames.Default]).ConfigureAwait(false);
+            var connectArgs = CreateConnectArgs(request, info, options);
+            if (options.Hooks.OnConnect is { } onConnect)
+            {
+                await onConnect(info, connectArgs).ConfigureAwait(false);
+            }
+
+            return new StreamOpening(info, serverEvents.Serialize(connectArgs), resumeAfter, replayLease);
+        }
+        catch
+        {
+            replayLease?.Dispose();
+            throw;
+        }
     }
 
     /// <summary>Registers the connection, starts the response and writes and flushes the stream's opening frames.</summary>
@@ -193,54 +229,31 @@ internal sealed partial class EventStreamEndpoint(
         }
 
         await response.StartAsync(cancellationToken).ConfigureAwait(false);
-        var writer = await WriteOpeningAsync(response, connection.Info, opening, watermark, cancellationToken).ConfigureAwait(false);
+        var writer = await WriteOpeningAsync(response, connection, opening, watermark, cancellationToken).ConfigureAwait(false);
         await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
         return writer;
     }
 
     /// <summary>
-    /// Writes <c>cmd.onConnect</c> and, when resuming, the replay gap notice and every missed event for this
-    /// subscription's channels and user, oldest first. Returns the writer positioned after the replay.
+    /// Writes <c>cmd.onConnect</c> and, when resuming, what the stream missed (<see cref="ReplayWriter"/>).
+    /// Returns the writer positioned after the replay.
     /// </summary>
     private async Task<FrameWriter> WriteOpeningAsync(
         HttpResponse response,
-        SubscriptionInfo info,
+        EventStreamConnection connection,
         StreamOpening opening,
         long watermark,
         CancellationToken cancellationToken)
     {
-        if (opening.ResumeAfter is not { } after)
+        if (opening.ResumeAfter is { } after)
         {
-            var fresh = new FrameWriter(response.BodyWriter, metrics, watermark);
-            fresh.WriteAtCursor(ConnectSelector, opening.ConnectBody);
-            return fresh;
+            return await replayWriter.WriteAsync(response.BodyWriter, connection, opening.ConnectBody, after, watermark, serverEvents.Serialize, cancellationToken)
+                .ConfigureAwait(false);
         }
 
-        var log = await cluster.Events.ReadAsync(after, watermark, cancellationToken).ConfigureAwait(false);
-
-        // A cursor beyond anything this log assigned comes from another log (a restarted embedded node):
-        // nothing after it can be found, so the stream starts from now and says so.
-        var unknownCursor = after > log.Head;
-        var writer = new FrameWriter(response.BodyWriter, metrics, unknownCursor ? watermark : after);
-        writer.WriteAtCursor(ConnectSelector, opening.ConnectBody);
-        if (unknownCursor || after < log.EvictedThrough)
-        {
-            LogReplayGap(info.Id, after, log.OldestAvailableId);
-            writer.WriteAtCursor(ReplayGapSelector, serverEvents.Serialize(new ReplayGap(after, log.OldestAvailableId)));
-        }
-
-        var replayed = 0;
-        foreach (var missed in log.Events)
-        {
-            if (missed.Target.Includes(info) && writer.Write(missed))
-            {
-                replayed++;
-            }
-        }
-
-        writer.AdvanceTo(watermark);
-        metrics.EventsReplayed(replayed);
-        return writer;
+        var fresh = new FrameWriter(response.BodyWriter, metrics, watermark);
+        fresh.WriteConnect(opening.ConnectBody);
+        return fresh;
     }
 
     private async Task<SubscriptionInfo> CreateSubscriptionAsync(HttpContext context, ServerEventsOptions options, IReadOnlyList<string> channels)
@@ -263,7 +276,7 @@ internal sealed partial class EventStreamEndpoint(
             SessionId = identity.SessionId,
             IsAuthenticated = identity.IsAuthenticated,
             Channels = channels,
-            CreatedAt = DateTimeOffset.UtcNow,
+            CreatedAt = time.GetUtcNow(),
             NodeId = node.Id,
             Meta = created.Meta.Count == 0 ? ReadOnlyDictionary<string, string>.Empty : new Dictionary<string, string>(created.Meta, StringComparer.Ordinal),
         };
@@ -308,11 +321,12 @@ internal sealed partial class EventStreamEndpoint(
     [LoggerMessage(Level = LogLevel.Debug, Message = "Stream of subscription {SubscriptionId} failed")]
     private partial void LogStreamFailed(Exception exception, string subscriptionId);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Subscription {SubscriptionId} resumed after {LastEventId}, older than the oldest retained event {OldestAvailableId}")]
-    private partial void LogReplayGap(string subscriptionId, long lastEventId, long? oldestAvailableId);
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Resuming stream refused: this node is replaying to its maximum of {MaxConcurrentReplays} streams")]
+    private partial void LogRefusedReplay(int maxConcurrentReplays);
 
-    private sealed record ReplayGap(long LastEventId, long? OldestAvailableId);
-
-    /// <summary>A checked request: the new subscription, its serialised <c>cmd.onConnect</c> body and the resume cursor.</summary>
-    private sealed record StreamOpening(SubscriptionInfo Info, string ConnectBody, long? ResumeAfter);
+    /// <summary>
+    /// A checked request: the new subscription, its serialised <c>cmd.onConnect</c> body, the resume cursor and,
+    /// when resuming, the replay place it holds until its replay is written.
+    /// </summary>
+    private sealed record StreamOpening(SubscriptionInfo Info, string ConnectBody, long? ResumeAfter, IDisposable? ReplayLease);
 }

@@ -6,11 +6,15 @@ using Microsoft.Extensions.Primitives;
 namespace ServerEvents.Endpoints;
 
 /// <summary>
-/// The fields of a request, read from a JSON object or form body and then the query string, with names
-/// matched case-insensitively (as ServiceStack binds them).
+/// The fields of a request, with names matched case-insensitively (as ServiceStack binds them): from a JSON object
+/// or form body, or, for a GET, from the query string. A POST's fields are never read from its query string, so a
+/// link or a cross-site form cannot supply them.
 /// </summary>
 public sealed class RequestFields
 {
+    // The fields are flat (strings, numbers, booleans or arrays of them): anything deeper is refused early.
+    private static readonly JsonDocumentOptions JsonOptions = new() { MaxDepth = 8, AllowDuplicateProperties = false };
+
     private readonly Dictionary<string, List<string>> _values = new(StringComparer.OrdinalIgnoreCase);
 
     private RequestFields()
@@ -30,51 +34,73 @@ public sealed class RequestFields
             : [];
 
     /// <summary>
-    /// Reads the body (JSON or form, at most <paramref name="maxBodySize"/> bytes) and the query string.
+    /// Reads the body (a JSON object or form fields, at most <paramref name="maxBodySize"/> bytes) and, for GET and
+    /// HEAD requests only, the query string.
     /// </summary>
-    /// <exception cref="BadHttpRequestException">The body is malformed (400), too large (413) or of an unsupported type (415).</exception>
+    /// <exception cref="BadHttpRequestException">
+    /// The body is malformed (400), too large (413) or of an unsupported type, <c>text/plain</c> included (415).
+    /// </exception>
     public static async Task<RequestFields> ReadAsync(HttpRequest request, long maxBodySize, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         var fields = new RequestFields();
-        if (HasBody(request))
+        await fields.ReadBodyAsync(request, maxBodySize, cancellationToken).ConfigureAwait(false);
+        if (HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method))
         {
-            LimitBody(request, maxBodySize);
-            if (request.HasJsonContentType() || IsPlainText(request))
+            foreach (var (name, values) in request.Query)
             {
-                await fields.ReadJsonAsync(request, cancellationToken).ConfigureAwait(false);
+                fields.AddIfAbsent(name, values);
             }
-            else if (request.HasFormContentType)
-            {
-                await fields.ReadFormAsync(request, cancellationToken).ConfigureAwait(false);
-            }
-            else
-            {
-                throw new BadHttpRequestException(
-                    $"Content type '{request.ContentType}' is not supported; send JSON or form fields.",
-                    StatusCodes.Status415UnsupportedMediaType);
-            }
-        }
-
-        foreach (var (name, values) in request.Query)
-        {
-            fields.AddIfAbsent(name, values);
         }
 
         return fields;
     }
 
+    /// <summary>
+    /// Checks a body that an endpoint does not use (its input is in the URL): a body that is there must still be
+    /// well-formed JSON or form fields within <paramref name="maxBodySize"/>, as for every other endpoint.
+    /// </summary>
+    /// <exception cref="BadHttpRequestException">As for <see cref="ReadAsync"/>.</exception>
+    public static Task EnsureValidBodyAsync(HttpRequest request, long maxBodySize, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return HasBody(request) ? new RequestFields().ReadBodyAsync(request, maxBodySize, cancellationToken) : Task.CompletedTask;
+    }
+
+    private async Task ReadBodyAsync(HttpRequest request, long maxBodySize, CancellationToken cancellationToken)
+    {
+        if (!HasBody(request))
+        {
+            return;
+        }
+
+        LimitBody(request, maxBodySize);
+
+        // text/plain is not JSON: it is the one body type a cross-site form or a no-CORS fetch can send.
+        if (request.HasJsonContentType())
+        {
+            await ReadJsonAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+        else if (request.HasFormContentType)
+        {
+            await ReadFormAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            throw new BadHttpRequestException(
+                $"Content type '{request.ContentType}' is not supported; send JSON (application/json) or form fields.",
+                StatusCodes.Status415UnsupportedMediaType);
+        }
+    }
+
     private static bool HasBody(HttpRequest request) =>
         request.ContentLength > 0 || (request.ContentLength is null && request.Headers.TransferEncoding.Count > 0);
-
-    private static bool IsPlainText(HttpRequest request) =>
-        request.ContentType?.StartsWith("text/plain", StringComparison.OrdinalIgnoreCase) == true;
 
     private static void LimitBody(HttpRequest request, long maxBodySize)
     {
         if (request.ContentLength > maxBodySize)
         {
-            throw TooLarge(maxBodySize);
+            throw new BadHttpRequestException($"The request body is larger than {maxBodySize} bytes.", StatusCodes.Status413PayloadTooLarge);
         }
 
         // Chunked bodies have no length up front: let the server stop reading at the limit.
@@ -84,23 +110,11 @@ public sealed class RequestFields
         }
     }
 
-    private static BadHttpRequestException TooLarge(long maxBodySize) =>
-        new($"The request body is larger than {maxBodySize} bytes.", StatusCodes.Status413PayloadTooLarge);
-
     private async Task ReadJsonAsync(HttpRequest request, CancellationToken cancellationToken)
     {
-        JsonDocument document;
         try
         {
-            document = await JsonDocument.ParseAsync(request.Body, cancellationToken: cancellationToken).ConfigureAwait(false);
-        }
-        catch (JsonException ex)
-        {
-            throw new BadHttpRequestException($"The request body is not valid JSON: {ex.Message}", StatusCodes.Status400BadRequest, ex);
-        }
-
-        using (document)
-        {
+            using var document = await JsonDocument.ParseAsync(request.Body, JsonOptions, cancellationToken).ConfigureAwait(false);
             if (document.RootElement.ValueKind != JsonValueKind.Object)
             {
                 throw new BadHttpRequestException("The request body must be a JSON object.", StatusCodes.Status400BadRequest);
@@ -111,10 +125,27 @@ public sealed class RequestFields
                 AddJson(property.Name, property.Value);
             }
         }
+        catch (JsonException ex)
+        {
+            throw Malformed("not valid JSON", ex);
+        }
+        catch (InvalidOperationException ex)
+        {
+            // Valid JSON syntax that is not valid text, such as a lone surrogate escape ("\ud800"), found by the
+            // parser's duplicate-name check or when a name or value is read.
+            throw Malformed("not valid JSON text", ex);
+        }
     }
 
     private void AddJson(string name, JsonElement value)
     {
+        // Names bind case-insensitively, so "id" and "ID" are one field given twice: ambiguous, refused.
+        if (_values.ContainsKey(name))
+        {
+            throw new BadHttpRequestException($"Field '{name}' is given more than once.", StatusCodes.Status400BadRequest);
+        }
+
+        var values = Values(name);
         switch (value.ValueKind)
         {
             case JsonValueKind.Null or JsonValueKind.Undefined:
@@ -122,25 +153,27 @@ public sealed class RequestFields
             case JsonValueKind.Array:
                 foreach (var item in value.EnumerateArray())
                 {
-                    if (item.ValueKind is JsonValueKind.Object or JsonValueKind.Array)
+                    if (Scalar(name, item) is { } text)
                     {
-                        throw InvalidField(name);
+                        values.Add(text);
                     }
-
-                    AddJson(name, item);
                 }
 
                 return;
-            case JsonValueKind.Object:
-                throw InvalidField(name);
-            case JsonValueKind.String:
-                Values(name).Add(value.GetString()!);
-                return;
             default:
-                Values(name).Add(value.GetRawText());
+                values.Add(Scalar(name, value)!);
                 return;
         }
     }
+
+    /// <returns>The value as text; <see langword="null"/> for a JSON null.</returns>
+    private static string? Scalar(string name, JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.String => value.GetString()!,
+        JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False => value.GetRawText(),
+        JsonValueKind.Null => null,
+        _ => throw InvalidField(name),
+    };
 
     private static BadHttpRequestException InvalidField(string name) =>
         new($"Field '{name}' must be a string, a number, a boolean or an array of them.", StatusCodes.Status400BadRequest);
@@ -154,7 +187,13 @@ public sealed class RequestFields
         }
         catch (InvalidDataException ex)
         {
-            throw new BadHttpRequestException($"The form body is malformed: {ex.Message}", StatusCodes.Status400BadRequest, ex);
+            throw Malformed("a malformed form", ex);
+        }
+        catch (IOException ex) when (ex is not BadHttpRequestException && !request.HttpContext.RequestAborted.IsCancellationRequested)
+        {
+            // A multipart body that ends before its closing boundary ("garbage--abc" with boundary abc). A body
+            // over the size limit is a BadHttpRequestException (413) and passes through.
+            throw Malformed("a malformed form", ex);
         }
 
         foreach (var (name, values) in form)
@@ -162,6 +201,9 @@ public sealed class RequestFields
             AddIfAbsent(name, values);
         }
     }
+
+    private static BadHttpRequestException Malformed(string what, Exception inner) =>
+        new($"The request body is {what}: {inner.Message}", StatusCodes.Status400BadRequest, inner);
 
     private void AddIfAbsent(string name, StringValues values)
     {

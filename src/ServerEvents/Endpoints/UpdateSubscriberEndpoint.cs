@@ -6,9 +6,10 @@ namespace ServerEvents.Endpoints;
 
 /// <summary>
 /// <c>POST /event-subscribers/{id}</c> and the UpdateEventSubscriber forms (id in the body): leaves
-/// <c>unsubscribeChannels</c>, then joins <c>subscribeChannels</c>; answers <c>{}</c>.
+/// <c>unsubscribeChannels</c>, then joins <c>subscribeChannels</c>; answers <c>{}</c>. Fields come from the body
+/// only, and only the subscription's own session or user (or a caller with neither) may change it.
 /// </summary>
-internal sealed class UpdateSubscriberEndpoint(IServerEvents serverEvents, IOptionsMonitor<ServerEventsOptions> options)
+internal sealed class UpdateSubscriberEndpoint(IServerEvents serverEvents, SubscriptionAccess access, IOptionsMonitor<ServerEventsOptions> options)
 {
     public async Task HandleAsync(HttpContext context)
     {
@@ -17,10 +18,10 @@ internal sealed class UpdateSubscriberEndpoint(IServerEvents serverEvents, IOpti
         var id = context.Request.RouteValues["id"] as string ?? fields.Get("id");
         if (string.IsNullOrEmpty(id))
         {
-            await ErrorResponse.WriteAsync(context, StatusCodes.Status400BadRequest, "The subscription 'id' is required.").ConfigureAwait(false);
-            return;
+            throw new BadHttpRequestException("The subscription 'id' is required.", StatusCodes.Status400BadRequest);
         }
 
+        await access.EnsureCallerMayActAsync(context, id).ConfigureAwait(false);
         var updated = await serverEvents.UpdateChannelsAsync(
             id,
             fields.GetList("unsubscribeChannels"),

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using System.Text.Json;
+using ServerEvents.Cluster;
 
 namespace ServerEvents.Hosting;
 
@@ -37,6 +38,37 @@ public sealed class ServerEventsOptions
 
     /// <summary>How long the log keeps replayable events at most. Default 5 minutes.</summary>
     public TimeSpan ReplayRetentionAge { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// How many bytes of replayable events the log keeps at most (embedded tier: the memory an event holds, its frame
+    /// and text; PostgreSQL: its stored payload), so that large events cannot make it hold hundreds of megabytes
+    /// within <see cref="ReplayRetentionCount"/>. Default 64 MiB.
+    /// </summary>
+    public long ReplayRetentionBytes { get; set; } = EventLogRetention.DefaultMaxBytes;
+
+    /// <summary>
+    /// How many resuming streams (Last-Event-ID or <c>?lastEventId=</c>) this node replays to at once; the log is
+    /// read and written a page at a time for each. Default 16.
+    /// </summary>
+    public int MaxConcurrentReplays { get; set; } = 16;
+
+    /// <summary>
+    /// How long a resuming stream waits for a replay place before it is refused with 503 and Retry-After.
+    /// Default 10 s.
+    /// </summary>
+    public TimeSpan ReplayWaitTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// How long a replaying stream's client may take nothing (64 KiB of the replay) before its stream is closed, so
+    /// that a client that does not read cannot keep a replay place; it may resume with its cursor. Default 30 s.
+    /// </summary>
+    public TimeSpan ReplayStallTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// The longest comma-joined channel list that join, leave and update notices carry (whole names only); a
+    /// subscription in more channels is announced with the first that fit and a <c>channelCount</c>. Default 1,024.
+    /// </summary>
+    public int MaxNoticeChannelsLength { get; set; } = 1_024;
 
     /// <summary>
     /// How many frames may wait for one connection; when a slow reader lets the queue fill up, only that

@@ -38,6 +38,10 @@ public static class ServerEventsServiceCollectionExtensions
             .Validate(o => o.MaxChannelsPerConnection > 0 && o.MaxChannelNameLength > 0, "ServerEvents channel limits must be positive.")
             .Validate(o => o.ReplayRetentionCount >= 0 && o.ExpirySweepInterval > TimeSpan.Zero, "ServerEvents retention and sweep settings must be positive.")
             .Validate(o => o.MaxConnections is null or > 0, "ServerEvents:MaxConnections must be positive when set.")
+            .Validate(
+                o => o.MaxConcurrentReplays > 0 && o.ReplayWaitTimeout >= TimeSpan.Zero && o.ReplayStallTimeout > TimeSpan.Zero,
+                "ServerEvents:MaxConcurrentReplays and ServerEvents:ReplayStallTimeout must be positive and ServerEvents:ReplayWaitTimeout not negative.")
+            .Validate(o => o.ReplayRetentionBytes > 0 && o.MaxNoticeChannelsLength > 0, "ServerEvents:ReplayRetentionBytes and ServerEvents:MaxNoticeChannelsLength must be positive.")
             .ValidateOnStart();
 
         services.AddMetrics();
@@ -46,6 +50,8 @@ public static class ServerEventsServiceCollectionExtensions
         services.TryAddSingleton<ServerEventsMetrics>();
         services.TryAddSingleton<SubscriptionRegistry>();
         services.TryAddSingleton<StreamAdmission>();
+        services.TryAddSingleton<ReplayAdmission>();
+        services.TryAddSingleton<ReplayWriter>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<KestrelServerOptions>, KestrelConnectionLimitSetup>());
         services.TryAddSingleton<LocalEventDispatcher>();
         services.TryAddSingleton(sp => new AnonymousUserNumbers(sp.GetRequiredService<IClusterTier>().Sequences));
@@ -53,7 +59,7 @@ public static class ServerEventsServiceCollectionExtensions
         services.TryAddSingleton(sp =>
         {
             var current = sp.GetRequiredService<IOptions<ServerEventsOptions>>().Value;
-            return new EventLogRetention(current.ReplayRetentionCount, current.ReplayRetentionAge);
+            return new EventLogRetention(current.ReplayRetentionCount, current.ReplayRetentionAge) { MaxBytes = current.ReplayRetentionBytes };
         });
 
         services.TryAddSingleton<InMemorySubscriptionDirectory>();
@@ -65,6 +71,7 @@ public static class ServerEventsServiceCollectionExtensions
         services.TryAddSingleton<ServerEventsService>();
         services.TryAddSingleton<IServerEvents>(sp => sp.GetRequiredService<ServerEventsService>());
 
+        services.TryAddSingleton<SubscriptionAccess>();
         services.TryAddSingleton<EventStreamEndpoint>();
         services.TryAddSingleton<HeartbeatEndpoint>();
         services.TryAddSingleton<UnregisterEndpoint>();

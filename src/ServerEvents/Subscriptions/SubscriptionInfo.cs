@@ -46,16 +46,29 @@ public sealed record SubscriptionInfo
     /// The public info sent in join, leave, update and heartbeat notices and by the subscribers endpoints:
     /// string values only, null values left out.
     /// </summary>
-    public Dictionary<string, string> ToPublicInfo()
+    public Dictionary<string, string> ToPublicInfo() => ToPublicInfo(int.MaxValue);
+
+    /// <summary>
+    /// The public info with a bounded <c>channels</c> value, for notices that are logged and sent to every channel
+    /// of the subscription: the comma-joined list keeps the first whole names within
+    /// <paramref name="maxChannelsLength"/> characters, and a shortened list comes with <c>channelCount</c>, the
+    /// number of channels the subscription is in.
+    /// </summary>
+    public Dictionary<string, string> ToPublicInfo(int maxChannelsLength)
     {
+        var channels = JoinChannels(maxChannelsLength, out var listed);
         var info = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["userId"] = UserId,
             ["isAuthenticated"] = IsAuthenticated ? "true" : "false",
             ["displayName"] = DisplayName,
-            ["channels"] = string.Join(',', Channels),
+            ["channels"] = channels,
             ["createdAt"] = CreatedAt.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture),
         };
+        if (listed < Channels.Count)
+        {
+            info["channelCount"] = Channels.Count.ToString(CultureInfo.InvariantCulture);
+        }
         if (ProfileUrl is not null)
         {
             info["profileUrl"] = ProfileUrl;
@@ -67,5 +80,18 @@ public sealed record SubscriptionInfo
         }
 
         return info;
+    }
+
+    private string JoinChannels(int maxLength, out int listed)
+    {
+        var length = -1;
+        listed = 0;
+        while (listed < Channels.Count && length + 1 + Channels[listed].Length <= maxLength)
+        {
+            length += 1 + Channels[listed].Length;
+            listed++;
+        }
+
+        return listed == Channels.Count ? string.Join(',', Channels) : string.Join(',', Channels.Take(listed));
     }
 }

@@ -16,6 +16,7 @@ public sealed partial class InMemoryEventBus : IEventBus
     private readonly ILogger<InMemoryEventBus> _logger;
     private long _head;
     private long _evictedThrough;
+    private long _retainedBytes;
 
     /// <summary>Creates the bus.</summary>
     public InMemoryEventBus(EventLogRetention retention, TimeProvider time, ILogger<InMemoryEventBus> logger)
@@ -35,6 +36,7 @@ public sealed partial class InMemoryEventBus : IEventBus
             if (outgoing.Target.IsReplayable)
             {
                 _log.Enqueue(clusterEvent);
+                _retainedBytes += HeldBytes(clusterEvent);
                 Trim(now);
             }
 
@@ -102,11 +104,20 @@ public sealed partial class InMemoryEventBus : IEventBus
     private void Trim(DateTimeOffset now)
     {
         var oldestKept = now - _retention.MaxAge;
-        while (_log.Count > 0 && (_log.Count > _retention.MaxCount || _log.Peek().CreatedAt < oldestKept))
+        while (_log.Count > 0
+            && (_log.Count > _retention.MaxCount
+                || _log.Peek().CreatedAt < oldestKept
+                || (_retainedBytes > _retention.MaxBytes && _log.Count > 1)))
         {
-            _evictedThrough = _log.Dequeue().Id;
+            var evicted = _log.Dequeue();
+            _retainedBytes -= HeldBytes(evicted);
+            _evictedThrough = evicted.Id;
         }
     }
+
+    // What a logged event holds in memory: its encoded frame and its selector and body as UTF-16 text.
+    private static long HeldBytes(ClusterEvent clusterEvent) =>
+        clusterEvent.Frame.Length + (sizeof(char) * ((long)clusterEvent.Selector.Length + clusterEvent.Body.Length));
 
     private void Detach(IClusterEventSink sink)
     {
