@@ -8,7 +8,8 @@ namespace ServerEvents.Api.Security;
 /// the browser attaches. A request passes when its <c>Origin</c> is this site's own origin (scheme, host and port
 /// as this server sees them, after trusted forwarded headers), or, without <c>Origin</c>, when
 /// <c>Sec-Fetch-Site</c> is <c>same-origin</c> or <c>none</c> (typed by the user). Requests with neither header
-/// (non-browser API clients) and requests without cookies (nothing to abuse) pass unchanged.
+/// (non-browser API clients) pass unchanged, and so do requests without cookies (nothing to abuse), except sign-in
+/// and sign-out: a cross-site form must not sign a first-time visitor in as the attacker either (login CSRF).
 /// </summary>
 internal static partial class CrossSiteRequestGuard
 {
@@ -19,7 +20,7 @@ internal static partial class CrossSiteRequestGuard
         return app.Use((context, next) =>
         {
             var request = context.Request;
-            if (!ChangesState(request.Method) || request.Headers.Cookie.Count == 0 || IsSameOrigin(request))
+            if (!ChangesState(request.Method) || (request.Headers.Cookie.Count == 0 && !IsSignIn(request.Path)) || IsSameOrigin(request))
             {
                 return next(context);
             }
@@ -32,6 +33,8 @@ internal static partial class CrossSiteRequestGuard
 
     private static bool ChangesState(string method) =>
         HttpMethods.IsPost(method) || HttpMethods.IsPut(method) || HttpMethods.IsPatch(method) || HttpMethods.IsDelete(method);
+
+    private static bool IsSignIn(PathString path) => path.StartsWithSegments("/auth", StringComparison.OrdinalIgnoreCase);
 
     private static bool IsSameOrigin(HttpRequest request)
     {
