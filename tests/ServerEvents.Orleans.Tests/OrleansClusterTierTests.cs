@@ -257,6 +257,25 @@ public sealed class OrleansClusterTierTests(OrleansTestCluster cluster) : IAsync
     }
 
     [Fact]
+    public async Task A_batch_that_does_not_fit_its_segment_starts_the_next_one_and_reads_stay_whole()
+    {
+        var node = await StartNodeAsync();
+        var log = cluster.Cluster.Client.GetGrain<IEventLogGrain>(_scope);
+        var retention = new LogRetention(10_000, TimeSpan.FromHours(1));
+        var now = DateTimeOffset.UtcNow;
+        LogAppend Item(int n) => new(now, new LogEvent((int)EventTargetKind.Channel, "feed", null, "feed@cmd.n", n.ToString(CultureInfo.InvariantCulture), true), null);
+
+        var first = await log.AppendAsync([.. Enumerable.Range(0, 100).Select(Item)], retention);
+        var second = await log.AppendAsync([.. Enumerable.Range(100, 50).Select(Item)], retention);
+
+        Assert.Equal(Enumerable.Range(1, 100).Select(p => (long)p), first);
+        Assert.Equal(Enumerable.Range(LogSegment.SegmentSize + 1, 50).Select(p => (long)p), second);
+        var slice = await node.Tier.Events.ReadAsync(0, long.MaxValue);
+        Assert.Equal(first.Concat(second), slice.Events.Select(e => e.Id));
+        Assert.Equal(Enumerable.Range(0, 150).Select(n => n.ToString(CultureInfo.InvariantCulture)), slice.Events.Select(e => e.Body));
+    }
+
+    [Fact]
     public async Task Chat_history_is_kept_per_channel_capped_and_survives_a_reactivation()
     {
         var node = await StartNodeAsync();
