@@ -1,0 +1,96 @@
+using System.Collections;
+using System.Collections.Concurrent;
+using Orleans.Storage;
+using ServerEvents.Grains.Events;
+
+namespace ServerEvents.Orleans.Tests;
+
+/// <summary>
+/// The "server-events" grain storage of the test silo: memory storage underneath, recording every write (which record,
+/// of which grain, how many entries) so tests can assert on what a change costs.
+/// </summary>
+public sealed class RecordingGrainStorage(IGrainStorage inner) : IGrainStorage
+{
+    private readonly ConcurrentQueue<StorageWrite> _writes = new();
+    private readonly ConcurrentQueue<StorageWrite> _clears = new();
+    private readonly ConcurrentDictionary<string, byte> _failing = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, TimeSpan> _slow = new(StringComparer.Ordinal);
+
+    /// <summary>The storage underneath, for writes that bypass the recording (another activation's, in a test).</summary>
+    public IGrainStorage Inner { get; } = inner;
+
+    /// <summary>Every write so far.</summary>
+    public IReadOnlyList<StorageWrite> Writes => [.. _writes];
+
+    /// <summary>Every record cleared so far.</summary>
+    public IReadOnlyList<StorageWrite> Clears => [.. _clears];
+
+    /// <summary>Makes every read and write of a grain whose key contains <paramref name="scope"/> fail, as an unreachable storage account does, until disposed.</summary>
+    public IDisposable FailFor(string scope)
+    {
+        _failing[scope] = 0;
+        return new Outage(this, scope);
+    }
+
+    /// <inheritdoc />
+    public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    {
+        ThrowIfFailing(grainId);
+        return Inner.ReadStateAsync(stateName, grainId, grainState);
+    }
+
+    /// <inheritdoc />
+    public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    {
+        ThrowIfFailing(grainId);
+        var key = grainId.ToString();
+        foreach (var (scope, latency) in _slow)
+        {
+            if (key.Contains(scope, StringComparison.Ordinal))
+            {
+                await Task.Delay(latency);
+            }
+        }
+
+        await Inner.WriteStateAsync(stateName, grainId, grainState);
+        _writes.Enqueue(new StorageWrite(stateName, grainId.ToString(), EntriesOf(grainState.State)));
+    }
+
+    /// <inheritdoc />
+    public async Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    {
+        ThrowIfFailing(grainId);
+        await Inner.ClearStateAsync(stateName, grainId, grainState);
+        _clears.Enqueue(new StorageWrite(stateName, grainId.ToString(), 0));
+    }
+
+    /// <summary>Makes every write of a grain whose key contains <paramref name="scope"/> take <paramref name="latency"/>, as a remote storage account does.</summary>
+    public void SlowDown(string scope, TimeSpan latency) => _slow[scope] = latency;
+
+    private void ThrowIfFailing(GrainId grainId)
+    {
+        var key = grainId.ToString();
+        if (_failing.Keys.Any(scope => key.Contains(scope, StringComparison.Ordinal)))
+        {
+            throw new TimeoutException("The storage account cannot be reached (test outage).");
+        }
+    }
+
+    private sealed class Outage(RecordingGrainStorage storage, string scope) : IDisposable
+    {
+        public void Dispose() => storage._failing.TryRemove(scope, out _);
+    }
+
+    private static int EntriesOf(object? state) => state switch
+    {
+        ICollection collection => collection.Count,
+        LogSegment segment => segment.Items.Count,
+        _ => 1,
+    };
+}
+
+/// <summary>One recorded write.</summary>
+/// <param name="StateName">The record's name.</param>
+/// <param name="GrainId">The grain that wrote it.</param>
+/// <param name="Entries">How many entries the written value holds.</param>
+public sealed record StorageWrite(string StateName, string GrainId, int Entries);
