@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -9,6 +11,7 @@ using ServerEvents.Grains.Hosting;
 using ServerEvents.History;
 using ServerEvents.Hosting;
 using ServerEvents.Orleans;
+using ServerEvents.Orleans.DataProtection;
 using ServerEvents.Orleans.Directory;
 using ServerEvents.Orleans.Events;
 using ServerEvents.Orleans.History;
@@ -42,6 +45,13 @@ public static class ServerEventsOrleansServiceCollectionExtensions
             });
             client.AddServerEventsStreams();
         });
+
+        // One key ring for every front-end, in the same storage account: cookies (sign-in, OAuth correlation) must
+        // be readable by whichever front-end the load balancer picks next.
+        services.TryAddSingleton(_ => new BlobXmlRepository(storage.CreateBlobServiceClient()));
+        services.AddDataProtection().SetApplicationName(OrleansClusterOptions.SectionName);
+        services.AddOptions<KeyManagementOptions>()
+            .Configure<BlobXmlRepository>((keys, repository) => keys.XmlRepository = repository);
         return services.AddServerEventsOrleansTier(configuration);
     }
 
