@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 
 namespace ServerEvents.Orleans.Integration.Tests;
@@ -8,7 +9,7 @@ namespace ServerEvents.Orleans.Integration.Tests;
 /// </summary>
 public sealed class OrleansTestCluster : IAsyncDisposable
 {
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(120);
     private readonly List<IAsyncDisposable> _processes = [];
 
     /// <param name="connectionString">The storage account; the shared Azurite when null.</param>
@@ -43,20 +44,40 @@ public sealed class OrleansTestCluster : IAsyncDisposable
         settings["Orleans__Membership__ProbeTimeout"] = "00:00:01";
         settings["Orleans__Membership__NumMissedProbesLimit"] = "2";
         settings["Orleans__Membership__IAmAliveTablePublishTimeout"] = "00:00:05";
-        settings["Silo__HealthChecks__StorageTimeout"] = "00:00:01";
+        return settings;
+    }
+
+    /// <summary>
+    /// The settings of a front-end: the Orleans tier, short server-events timings (a 5 s idle timeout, so a dead
+    /// front-end's subscribers are expired while a test waits) and no chat rate limit (tests publish in bursts).
+    /// </summary>
+    public Dictionary<string, string?> FrontEndSettings()
+    {
+        var settings = CommonSettings();
+        settings["ServerEvents__Cluster__Provider"] = "Orleans";
+        settings["ServerEvents__Cluster__Orleans__NodeRenewInterval"] = "00:00:01";
+        settings["ServerEvents__Cluster__Orleans__NodeTimeout"] = "00:00:05";
+        settings["ServerEvents__Cluster__Orleans__HealthCheckTimeout"] = "00:00:02";
+        settings["ServerEvents__IdleTimeout"] = "00:00:05";
+        settings["ServerEvents__HeartbeatInterval"] = "00:00:01";
+        settings["ServerEvents__ExpirySweepInterval"] = "00:00:00.250";
+        settings["Chat__RateLimitPermits"] = "1000000";
         return settings;
     }
 
     /// <summary>Starts a silo and waits until it is ready; it is killed when the cluster is disposed.</summary>
-    public async Task<SiloProcess> StartSiloAsync(IReadOnlyDictionary<string, string?>? overrides = null)
-    {
-        var settings = SiloSettings();
-        foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
-        {
-            settings[key] = value;
-        }
+    public async Task<SiloProcess> StartSiloAsync(IReadOnlyDictionary<string, string?>? overrides = null) =>
+        Own(await SiloProcess.StartAsync(With(SiloSettings(), overrides), StartTimeout));
 
-        return Own(await SiloProcess.StartAsync(settings, StartTimeout));
+    /// <summary>
+    /// Starts a front-end (<c>src/Api</c>) and waits until it is ready (it reaches the cluster); it is killed when
+    /// the cluster is disposed.
+    /// </summary>
+    public async Task<ApiProcess> StartFrontEndAsync(IReadOnlyDictionary<string, string?>? overrides = null)
+    {
+        var baseAddress = new Uri($"http://127.0.0.1:{ApiProcess.FreePort()}/");
+        return Own(await ApiProcess.StartAsync(
+            With(FrontEndSettings(), overrides), ["--urls", baseAddress.ToString().TrimEnd('/')], baseAddress, "health/ready", StartTimeout));
     }
 
     /// <summary>Kills what is still running.</summary>
@@ -72,9 +93,9 @@ public sealed class OrleansTestCluster : IAsyncDisposable
     public static async Task WaitForStatusAsync(ApiProcess process, string path, HttpStatusCode expected, TimeSpan timeout)
     {
         using var client = new HttpClient { BaseAddress = process.BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
-        var deadline = DateTime.UtcNow + timeout;
+        var waited = Stopwatch.StartNew();
         HttpStatusCode? last = null;
-        while (DateTime.UtcNow < deadline)
+        while (waited.Elapsed < timeout)
         {
             try
             {
@@ -94,6 +115,16 @@ public sealed class OrleansTestCluster : IAsyncDisposable
         }
 
         Assert.Fail($"{process.BaseAddress}{path} answered {last?.ToString() ?? "nothing"}, not {expected}, for {timeout}:\n{process.Output}");
+    }
+
+    private static Dictionary<string, string?> With(Dictionary<string, string?> settings, IReadOnlyDictionary<string, string?>? overrides)
+    {
+        foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
+        }
+
+        return settings;
     }
 
     private T Own<T>(T process)

@@ -137,7 +137,8 @@ public sealed class ApiProcess : IAsyncDisposable
     private async Task WaitUntilAnsweringAsync(string path, TimeSpan timeout)
     {
         using var probe = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(2) };
-        var deadline = DateTime.UtcNow + timeout;
+        // A stopwatch, not the wall clock: this machine's clock is stepped while tests run.
+        var waited = Stopwatch.StartNew();
         while (true)
         {
             if (_process.HasExited)
@@ -158,7 +159,7 @@ public sealed class ApiProcess : IAsyncDisposable
                 // Not listening or not answering yet.
             }
 
-            if (DateTime.UtcNow > deadline)
+            if (waited.Elapsed > timeout)
             {
                 throw new TimeoutException($"/{path} did not answer 200 within {timeout}:\n{Output}");
             }

@@ -4,8 +4,9 @@ namespace ServerEvents.Silo.Health;
 public sealed class SiloHealthCheckOptions
 {
     /// <summary>
-    /// How long the storage probe may take before the account counts as away. Default 2 s: a probe answers in
-    /// milliseconds, and the SDK's own retries would otherwise hold an unhealthy answer back for tens of seconds.
+    /// How long the storage probe may take before the account counts as away. Default 5 s: a probe answers in
+    /// milliseconds even on a loaded machine, and the SDK's own retries would otherwise hold an unhealthy answer
+    /// back for tens of seconds.
     /// </summary>
-    public TimeSpan StorageTimeout { get; set; } = TimeSpan.FromSeconds(2);
+    public TimeSpan StorageTimeout { get; set; } = TimeSpan.FromSeconds(5);
 }

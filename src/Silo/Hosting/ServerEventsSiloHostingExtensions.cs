@@ -41,8 +41,16 @@ public static class ServerEventsSiloHostingExtensions
             });
             ConfigureEndpoints(silo, cluster);
             silo.UseAzureStorageClustering(options => options.TableServiceClient = tables);
-            silo.AddAzureBlobGrainStorage(OrleansNames.GrainStorage, options => options.BlobServiceClient = blobs);
-            silo.AddAzureBlobGrainStorage(OrleansNames.PubSubStore, options => options.BlobServiceClient = blobs);
+            var container = GrainStateContainer.For(cluster.ServiceId);
+            foreach (var name in new[] { OrleansNames.GrainStorage, OrleansNames.PubSubStore })
+            {
+                silo.AddAzureBlobGrainStorage(name, options =>
+                {
+                    options.BlobServiceClient = blobs;
+                    options.ContainerName = container;
+                });
+            }
+
             silo.AddServerEventsGrains();
         });
         return builder;
