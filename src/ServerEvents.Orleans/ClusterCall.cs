@@ -35,9 +35,8 @@ internal static class ClusterCall
     }
 
     /// <summary>Whether <paramref name="exception"/> means the cluster or its storage could not serve the call.</summary>
-    public static bool IsOutage(Exception exception) => exception is
-        OrleansException or TimeoutException or InvalidOperationException or Azure.RequestFailedException
-        && exception is not ArgumentException;
+    public static bool IsOutage(Exception exception) =>
+        exception is OrleansException or TimeoutException or Azure.RequestFailedException;
 
     private static BadHttpRequestException Unavailable(Exception inner) =>
         new(UnavailableMessage, StatusCodes.Status503ServiceUnavailable, inner);

@@ -33,6 +33,7 @@ public sealed class OrleansTestCluster : IAsyncLifetime
                 OrleansNames.GrainStorage,
                 (sp, _) => new RecordingGrainStorage(sp.GetRequiredKeyedService<IGrainStorage>(MemoryStorage)));
             silo.AddServerEventsGrains();
+            silo.AddStreamFilter<LossyStreamFilter>(OrleansNames.StreamProvider);
         });
         builder.ConfigureClient(client => client.AddServerEventsStreams());
         Cluster = builder.Build();

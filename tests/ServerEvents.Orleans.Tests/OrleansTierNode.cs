@@ -49,7 +49,7 @@ public sealed class OrleansTierNode : IAsyncDisposable
             .Build();
         var services = new ServiceCollection();
         services.AddLogging();
-        services.AddOptions<ServerEventsOptions>();
+        services.AddOptions<ServerEventsOptions>().Bind(configuration.GetSection("ServerEvents"));
         services.AddSingleton(cluster.Cluster.Client);
         services.AddSingleton(time ?? TimeProvider.System);
         services.AddSingleton(retention ?? new EventLogRetention(10_000, TimeSpan.FromMinutes(5)));

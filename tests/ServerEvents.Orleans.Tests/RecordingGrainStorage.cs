@@ -12,6 +12,8 @@ namespace ServerEvents.Orleans.Tests;
 public sealed class RecordingGrainStorage(IGrainStorage inner) : IGrainStorage
 {
     private readonly ConcurrentQueue<StorageWrite> _writes = new();
+    private readonly ConcurrentQueue<StorageWrite> _clears = new();
+    private readonly ConcurrentDictionary<string, byte> _failing = new(StringComparer.Ordinal);
 
     /// <summary>The storage underneath, for writes that bypass the recording (another activation's, in a test).</summary>
     public IGrainStorage Inner { get; } = inner;
@@ -19,20 +21,52 @@ public sealed class RecordingGrainStorage(IGrainStorage inner) : IGrainStorage
     /// <summary>Every write so far.</summary>
     public IReadOnlyList<StorageWrite> Writes => [.. _writes];
 
+    /// <summary>Every record cleared so far.</summary>
+    public IReadOnlyList<StorageWrite> Clears => [.. _clears];
+
+    /// <summary>Makes every read and write of a grain whose key contains <paramref name="scope"/> fail, as an unreachable storage account does, until disposed.</summary>
+    public IDisposable FailFor(string scope)
+    {
+        _failing[scope] = 0;
+        return new Outage(this, scope);
+    }
+
     /// <inheritdoc />
-    public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
-        Inner.ReadStateAsync(stateName, grainId, grainState);
+    public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    {
+        ThrowIfFailing(grainId);
+        return Inner.ReadStateAsync(stateName, grainId, grainState);
+    }
 
     /// <inheritdoc />
     public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
+        ThrowIfFailing(grainId);
         await Inner.WriteStateAsync(stateName, grainId, grainState);
         _writes.Enqueue(new StorageWrite(stateName, grainId.ToString(), EntriesOf(grainState.State)));
     }
 
     /// <inheritdoc />
-    public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
-        Inner.ClearStateAsync(stateName, grainId, grainState);
+    public async Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    {
+        ThrowIfFailing(grainId);
+        await Inner.ClearStateAsync(stateName, grainId, grainState);
+        _clears.Enqueue(new StorageWrite(stateName, grainId.ToString(), 0));
+    }
+
+    private void ThrowIfFailing(GrainId grainId)
+    {
+        var key = grainId.ToString();
+        if (_failing.Keys.Any(scope => key.Contains(scope, StringComparison.Ordinal)))
+        {
+            throw new TimeoutException("The storage account cannot be reached (test outage).");
+        }
+    }
+
+    private sealed class Outage(RecordingGrainStorage storage, string scope) : IDisposable
+    {
+        public void Dispose() => storage._failing.TryRemove(scope, out _);
+    }
 
     private static int EntriesOf(object? state) => state switch
     {

@@ -19,7 +19,7 @@ public abstract class MemberIndexGrain(int shards) : Grain, IMemberIndexGrain
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         var storage = ServiceProvider.GetRequiredKeyedService<IGrainStorage>(OrleansNames.GrainStorage);
-        _members = new ShardedMap<byte>(storage, this.GetGrainId(), "members", shards);
+        _members = new ShardedMap<byte>(storage, this.GetGrainId(), "members", shards, DeactivateOnIdle);
         await _members.LoadAsync();
     }
 
@@ -62,8 +62,3 @@ public abstract class MemberIndexGrain(int shards) : Grain, IMemberIndexGrain
         Task.FromResult<IReadOnlyList<string>>([.. _members.Entries.Select(e => e.Key)]);
 }
 
-/// <summary>The members of a channel, in 16 shards.</summary>
-public sealed class ChannelGrain() : MemberIndexGrain(16), IChannelGrain;
-
-/// <summary>The subscriptions of a user: a handful, so one record.</summary>
-public sealed class UserGrain() : MemberIndexGrain(1), IUserGrain;

@@ -26,7 +26,7 @@ public sealed class SubscriptionPartitionGrain : Grain, ISubscriptionPartitionGr
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         var storage = ServiceProvider.GetRequiredKeyedService<IGrainStorage>(OrleansNames.GrainStorage);
-        _subscriptions = new ShardedMap<SubscriptionRecord>(storage, this.GetGrainId(), "subscriptions", Shards);
+        _subscriptions = new ShardedMap<SubscriptionRecord>(storage, this.GetGrainId(), "subscriptions", Shards, DeactivateOnIdle);
         await _subscriptions.LoadAsync();
         var now = (ServiceProvider.GetService<TimeProvider>() ?? TimeProvider.System).GetUtcNow();
         foreach (var (id, _) in _subscriptions.Entries)

@@ -161,7 +161,7 @@ public sealed partial class EventLogGrain : Grain, IEventLogGrain
                 {
                     foreach (var (_, answer) in round)
                     {
-                        answer.SetException(new InvalidOperationException("The event log moved to another activation; retry."));
+                        answer.SetException(new OrleansException("The event log is being reloaded after a failed commit; retry."));
                     }
 
                     continue;

@@ -24,7 +24,7 @@ public sealed class ChatHistoryGrain : Grain, IChatHistoryGrain
     public ChatHistoryGrain([PersistentState("chat-head", OrleansNames.GrainStorage)] IPersistentState<ChatHistoryHead> head)
     {
         _head = head;
-        _writer = new WriteCoalescer(WriteAsync);
+        _writer = new WriteCoalescer(WriteAsync, DeactivateOnIdle);
     }
 
     /// <inheritdoc />

@@ -20,7 +20,11 @@ public sealed class SequenceGrain : Grain, ISequenceGrain
     public SequenceGrain([PersistentState("sequence", OrleansNames.GrainStorage)] IPersistentState<SequenceState> state)
     {
         _state = state;
-        _writer = new WriteCoalescer(() => _state.WriteStateAsync());
+        _writer = new WriteCoalescer(() => _state.WriteStateAsync(), () =>
+        {
+            _failed = true;
+            DeactivateOnIdle();
+        });
     }
 
     /// <inheritdoc />
@@ -29,21 +33,12 @@ public sealed class SequenceGrain : Grain, ISequenceGrain
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
         if (_failed)
         {
-            throw new InvalidOperationException("The sequence is being reloaded; retry.");
+            throw new OrleansException("The sequence is being reloaded after a failed write; retry.");
         }
 
         var first = _state.State.Last + 1;
         _state.State.Last += count;
-        try
-        {
-            await _writer.WriteAsync();
-        }
-        catch
-        {
-            _failed = true;
-            DeactivateOnIdle();
-            throw;
-        }
+        await _writer.WriteAsync();
 
         return first;
     }

@@ -19,14 +19,19 @@ public sealed class ShardedMap<TValue>
     private readonly WriteCoalescer _writer;
 
     /// <summary>Creates the map; call <see cref="LoadAsync"/> before use.</summary>
-    public ShardedMap(IGrainStorage storage, GrainId grainId, string stateName, int shardCount)
+    /// <param name="storage">The grain storage.</param>
+    /// <param name="grainId">The grain the records belong to.</param>
+    /// <param name="stateName">The records' name; shard <c>n</c> is <c>{stateName}-{n}</c>.</param>
+    /// <param name="shardCount">How many records; stored data depends on it, so it never changes for a grain type.</param>
+    /// <param name="onFailure">Called when a write fails (the grain deactivates).</param>
+    public ShardedMap(IGrainStorage storage, GrainId grainId, string stateName, int shardCount, Action onFailure)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(shardCount);
         _storage = storage;
         _grainId = grainId;
         _stateName = stateName;
         _shards = new StoredRecord<Dictionary<string, TValue>>[shardCount];
-        _writer = new WriteCoalescer(WriteDirtyAsync);
+        _writer = new WriteCoalescer(WriteDirtyAsync, onFailure);
     }
 
     /// <summary>How many keys the map holds.</summary>
@@ -92,16 +97,7 @@ public sealed class ShardedMap<TValue>
 
         var dirty = _dirty.ToArray();
         _dirty.Clear();
-        try
-        {
-            await Task.WhenAll(dirty.Select(i => _storage.WriteStateAsync(ShardName(i), _grainId, _shards[i])));
-        }
-        catch
-        {
-            // Left dirty, so the next round tries again; the grain deactivates on a fenced (ETag) failure anyway.
-            _dirty.UnionWith(dirty);
-            throw;
-        }
+        await Task.WhenAll(dirty.Select(i => _storage.WriteStateAsync(ShardName(i), _grainId, _shards[i])));
     }
 
     private int ShardOf(string key) => (int)(KeyHash.Of(key) % (uint)_shards.Length);

@@ -3,9 +3,11 @@ namespace ServerEvents.Grains.Storage;
 /// <summary>
 /// Shares one storage write among every caller that asks for one while a write is in flight: a caller changes the
 /// grain's state, then awaits <see cref="WriteAsync"/>, and is answered by the first write that starts after its
-/// change. Callers run on the grain's single-threaded scheduler, so no lock is needed.
+/// change. Callers run on the grain's single-threaded scheduler, so no lock is needed. A failed write calls
+/// <paramref name="onFailure"/> (grains deactivate, so the next activation rereads what is durable instead of
+/// serving changes that never were).
 /// </summary>
-public sealed class WriteCoalescer(Func<Task> write)
+public sealed class WriteCoalescer(Func<Task> write, Action onFailure)
 {
     private TaskCompletionSource? _next;
     private bool _writing;
@@ -37,6 +39,7 @@ public sealed class WriteCoalescer(Func<Task> write)
                 }
                 catch (Exception ex)
                 {
+                    onFailure();
                     round.SetException(ex);
                 }
             }

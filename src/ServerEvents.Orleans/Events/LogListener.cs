@@ -271,38 +271,34 @@ public sealed partial class LogListener : IHostedService, IAsyncDisposable, IAsy
     {
         lock (_gate)
         {
+            // A void (a position handed out but never stored) is stepped over.
             if (item.Event is { } logged)
             {
                 var clusterEvent = item.ToClusterEvent(logged);
-                foreach (var sink in _sinks)
-                {
-                    try
-                    {
-                        sink.OnEvent(clusterEvent);
-                    }
-                    catch (Exception ex)
-                    {
-                        LogSinkFailed(ex, item.Position);
-                    }
-                }
+                Deliver(item.Position, sink => sink.OnEvent(clusterEvent));
             }
             else if (item.Signal is { } signal)
             {
                 var clusterSignal = signal.ToClusterSignal();
-                foreach (var sink in _sinks)
-                {
-                    try
-                    {
-                        sink.OnSignal(clusterSignal);
-                    }
-                    catch (Exception ex)
-                    {
-                        LogSinkFailed(ex, item.Position);
-                    }
-                }
+                Deliver(item.Position, sink => sink.OnSignal(clusterSignal));
             }
 
             Interlocked.Exchange(ref _dispatched, item.Position);
+        }
+    }
+
+    private void Deliver(long position, Action<IClusterEventSink> deliver)
+    {
+        foreach (var sink in _sinks)
+        {
+            try
+            {
+                deliver(sink);
+            }
+            catch (Exception ex)
+            {
+                LogSinkFailed(ex, position);
+            }
         }
     }
 

@@ -1,0 +1,318 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Http;
+using ServerEvents.Cluster;
+using ServerEvents.Grains.Events;
+using ServerEvents.Grains.Storage;
+using ServerEvents.Subscriptions;
+
+namespace ServerEvents.Orleans.Tests;
+
+/// <summary>What the Orleans tier does beyond the shared contract: fan-out that survives a lossy stream, a fenced log, cheap writes.</summary>
+[Collection(OrleansClusterCollection.Name)]
+public sealed class OrleansClusterTierTests(OrleansTestCluster cluster) : IAsyncLifetime
+{
+    private readonly List<OrleansTierNode> _nodes = [];
+    private readonly string _scope = OrleansTierNode.NewScope();
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        foreach (var node in _nodes)
+        {
+            await node.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task An_event_lost_by_the_stream_is_read_from_the_log_before_the_next_is_delivered()
+    {
+        var publisher = await StartNodeAsync();
+        var listener = await StartNodeAsync();
+        var sink = new RecordingSink();
+        using var attachment = listener.Tier.Events.Attach(sink);
+        using var lossy = LossyStreamFilter.Lose(_scope, batch => batch.Items.Any(i => i.Event?.Body == "\"lost\""));
+
+        var lost = await publisher.Tier.Events.PublishAsync(Feed("lost"));
+        var next = await publisher.Tier.Events.PublishAsync(Feed("next"));
+
+        var items = await sink.WaitForCountAsync(2);
+        Assert.Equal([lost, next], items.OfType<ClusterEvent>().Select(e => e.Id));
+        Assert.Equal(["\"lost\"", "\"next\""], items.OfType<ClusterEvent>().Select(e => e.Body));
+        Assert.True(lossy.Lost > 0, "the stream delivered what the test meant to lose");
+    }
+
+    [Fact]
+    public async Task The_last_event_lost_by_the_stream_arrives_with_the_next_watermark_tick()
+    {
+        var node = await StartNodeAsync();
+        var sink = new RecordingSink();
+        using var attachment = node.Tier.Events.Attach(sink);
+        using var lossy = LossyStreamFilter.Lose(_scope, batch => batch.Items.Count > 0);
+
+        // Nothing follows, so only the tick (every second, carrying the committed position) can reveal it.
+        var lost = await node.Tier.Events.PublishAsync(Feed("lost"));
+
+        var items = await sink.WaitForCountAsync(1, TimeSpan.FromSeconds(10));
+        Assert.Equal(lost, Assert.IsType<ClusterEvent>(Assert.Single(items)).Id);
+        Assert.True(lossy.Lost > 0, "the stream delivered what the test meant to lose");
+        Assert.Equal(0, node.Listener.Resubscriptions);
+    }
+
+    [Fact]
+    public async Task A_node_whose_stream_subscription_was_lost_subscribes_again_and_catches_up()
+    {
+        var node = await StartNodeAsync(new Dictionary<string, string?> { ["ServerEvents:Cluster:Orleans:StreamSilenceTimeout"] = "00:00:01.500" });
+        var sink = new RecordingSink();
+        using var attachment = node.Tier.Events.Attach(sink);
+
+        // What a silo restart does to a stream subscription: it is gone, and nothing says so.
+        var stream = cluster.Cluster.Client.GetStreamProvider(Grains.Hosting.OrleansNames.StreamProvider).GetStream<LogBatch>(FanOutStream.Id(_scope));
+        foreach (var handle in await stream.GetAllSubscriptionHandles())
+        {
+            await handle.UnsubscribeAsync();
+        }
+
+        var published = new List<long>();
+        for (var n = 0; n < 5; n++)
+        {
+            published.Add(await node.Tier.Events.PublishAsync(Feed(n.ToString(CultureInfo.InvariantCulture))));
+        }
+
+        var items = await sink.WaitForCountAsync(5, TimeSpan.FromSeconds(10));
+        Assert.Equal(published, items.OfType<ClusterEvent>().Select(e => e.Id));
+        Assert.Equal(1, node.Listener.Resubscriptions);
+
+        // Subscribed again: the next event comes through the stream, not another recovery.
+        var after = await node.Tier.Events.PublishAsync(Feed("after"));
+        await sink.WaitForAsync(i => i.OfType<ClusterEvent>().Any(e => e.Id == after));
+        Assert.Equal(1, node.Listener.Resubscriptions);
+    }
+
+    [Fact]
+    public async Task A_second_activation_of_the_sequencer_cannot_fork_the_log()
+    {
+        var node = await StartNodeAsync();
+        var sink = new RecordingSink();
+        using var attachment = node.Tier.Events.Attach(sink);
+        var first = await node.Tier.Events.PublishAsync(Feed("first"));
+
+        // Another activation (a silo wrongly declared dead) commits five positions behind this one's back.
+        var grainId = cluster.Cluster.Client.GetGrain<IEventLogGrain>(_scope).GetGrainId();
+        var head = new StoredRecord<LogHead>();
+        await cluster.Storage.Inner.ReadStateAsync("head", grainId, head);
+        head.State.Head += 5;
+        await cluster.Storage.Inner.WriteStateAsync("head", grainId, head);
+
+        // This activation's head write is fenced by the ETag: the publish is refused, never acknowledged.
+        var refused = await Assert.ThrowsAsync<BadHttpRequestException>(async () => await node.Tier.Events.PublishAsync(Feed("refused")));
+        Assert.Equal(StatusCodes.Status503ServiceUnavailable, refused.StatusCode);
+
+        // The next activation continues after the other one's positions; none is handed out twice.
+        var next = await PublishWithRetryAsync(node.Tier, Feed("next"));
+        Assert.True(next > first + 5, $"position {next} was already handed out by the other activation");
+        var items = await sink.WaitForAsync(i => i.OfType<ClusterEvent>().Any(e => e.Id == next));
+        Assert.Equal([first, next], items.OfType<ClusterEvent>().Select(e => e.Id));
+        Assert.DoesNotContain(items.OfType<ClusterEvent>(), e => e.Body == "\"refused\"");
+        Assert.Equal([first, next], (await node.Tier.Events.ReadAsync(0, long.MaxValue)).Events.Select(e => e.Id));
+    }
+
+    [Fact]
+    public async Task Concurrent_publishes_share_head_writes()
+    {
+        const int Publishes = 200;
+        var node = await StartNodeAsync();
+        var grainId = cluster.Cluster.Client.GetGrain<IEventLogGrain>(_scope).GetGrainId().ToString();
+        var writesBefore = HeadWrites(grainId);
+
+        var positions = await Task.WhenAll(Enumerable.Range(0, Publishes).Select(n => node.Tier.Events.PublishAsync(Feed(n.ToString(CultureInfo.InvariantCulture))).AsTask()));
+
+        Assert.Equal(Enumerable.Range(1, Publishes).Select(p => (long)p), positions.Order());
+        var writes = HeadWrites(grainId) - writesBefore;
+        Assert.True(writes < Publishes / 2, $"{writes} head writes for {Publishes} concurrent publishes");
+    }
+
+    [Fact]
+    public async Task A_join_to_a_channel_of_ten_thousand_writes_a_small_part_of_its_membership()
+    {
+        const int Members = 10_000;
+        var node = await StartNodeAsync();
+        var now = DateTimeOffset.UtcNow;
+        await Parallel.ForEachAsync(
+            Enumerable.Range(0, Members),
+            new ParallelOptions { MaxDegreeOfParallelism = 32 },
+            async (n, _) => await node.Tier.Directory.AddAsync(Member(node.NodeId, $"m{n}", now), now));
+        var before = cluster.Storage.Writes.Count;
+
+        await node.Tier.Directory.AddAsync(Member(node.NodeId, "newcomer", now), now);
+
+        var written = cluster.Storage.Writes.Skip(before).ToList();
+        Assert.Contains(written, w => w.GrainId.StartsWith("channel/", StringComparison.Ordinal));
+        Assert.All(written, w => Assert.True(w.Entries < Members / 8, $"{w.StateName} of {w.GrainId} rewrote {w.Entries} entries"));
+        Assert.Equal(Members + 1, (await node.Tier.Directory.GetByChannelsAsync(["hot"])).Count);
+    }
+
+    [Fact]
+    public async Task A_heartbeat_writes_nothing_and_one_for_a_stopped_node_is_refused()
+    {
+        var alive = await StartNodeAsync();
+        var stopping = await StartNodeAsync();
+        var now = DateTimeOffset.UtcNow;
+        await alive.Tier.Directory.AddAsync(Member(alive.NodeId, "on-alive", now), now);
+        await alive.Tier.Directory.AddAsync(Member(stopping.NodeId, "on-stopped", now), now);
+        Assert.NotNull(await alive.Tier.Directory.PulseAsync("on-stopped", now));
+        var before = cluster.Storage.Writes.Count;
+
+        Assert.NotNull(await alive.Tier.Directory.PulseAsync("on-alive", now.AddSeconds(5)));
+        Assert.Equal(before, cluster.Storage.Writes.Count);
+
+        // A partition reuses the registry's answer for up to a second, so the refusal may take that long.
+        _nodes.Remove(stopping);
+        await stopping.DisposeAsync();
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        while (await alive.Tier.Directory.PulseAsync("on-stopped", now) is not null)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "heartbeats for a stopped node's subscription were still accepted");
+            await Task.Delay(100);
+        }
+
+        Assert.Equal(["on-stopped"], (await alive.Tier.Directory.RemoveIdleAsync(now.AddSeconds(1))).Select(s => s.Id));
+    }
+
+    [Fact]
+    public async Task Two_nodes_share_the_directory_and_each_hears_the_other_ones_events()
+    {
+        var a = await StartNodeAsync();
+        var b = await StartNodeAsync();
+        var sinkA = new RecordingSink();
+        var sinkB = new RecordingSink();
+        using var attachA = a.Tier.Events.Attach(sinkA);
+        using var attachB = b.Tier.Events.Attach(sinkB);
+        var now = DateTimeOffset.UtcNow;
+
+        await a.Tier.Directory.AddAsync(Member(a.NodeId, "joined-on-a", now), now);
+        var fromA = await a.Tier.Events.PublishAsync(Feed("from a"));
+        var fromB = await b.Tier.Events.PublishAsync(Feed("from b"));
+
+        Assert.Equal("joined-on-a", (await b.Tier.Directory.GetAsync("joined-on-a"))?.Id);
+        Assert.NotNull(await b.Tier.Directory.PulseAsync("joined-on-a", now));
+        foreach (var sink in new[] { sinkA, sinkB })
+        {
+            var items = await sink.WaitForCountAsync(2);
+            Assert.Equal([fromA, fromB], items.OfType<ClusterEvent>().Select(e => e.Id));
+        }
+    }
+
+    [Fact]
+    public async Task While_the_storage_is_away_publishes_answer_503_and_health_fails_then_both_recover()
+    {
+        var node = await StartNodeAsync();
+        var sink = new RecordingSink();
+        using var attachment = node.Tier.Events.Attach(sink);
+        var before = await node.Tier.Events.PublishAsync(Feed("before"));
+
+        using (cluster.Storage.FailFor(_scope))
+        {
+            var refused = await Assert.ThrowsAsync<BadHttpRequestException>(async () => await node.Tier.Events.PublishAsync(Feed("refused")));
+            Assert.Equal(StatusCodes.Status503ServiceUnavailable, refused.StatusCode);
+            await Assert.ThrowsAnyAsync<Exception>(async () => await node.Tier.CheckHealthAsync());
+        }
+
+        await node.Tier.CheckHealthAsync();
+        var after = await PublishWithRetryAsync(node.Tier, Feed("after"));
+        var items = await sink.WaitForAsync(i => i.OfType<ClusterEvent>().Any(e => e.Id == after));
+        Assert.Equal([before, after], items.OfType<ClusterEvent>().Select(e => e.Id));
+    }
+
+    [Fact]
+    public async Task Retention_drops_whole_old_segments_and_keeps_the_newest()
+    {
+        const int Published = 1_000;
+        var node = await StartNodeAsync(retention: new EventLogRetention(100, TimeSpan.FromHours(1)));
+        var grainId = cluster.Cluster.Client.GetGrain<IEventLogGrain>(_scope).GetGrainId();
+        long last = 0;
+        for (var n = 0; n < Published; n++)
+        {
+            last = await node.Tier.Events.PublishAsync(Feed(n.ToString(CultureInfo.InvariantCulture)));
+        }
+
+        var slice = await node.Tier.Events.ReadAsync(0, long.MaxValue);
+
+        Assert.Equal(Enumerable.Range(Published - 99, 100).Select(p => (long)p), slice.Events.Select(e => e.Id));
+        Assert.Equal(last - 100, slice.EvictedThrough);
+        var cleared = cluster.Storage.Clears.Where(c => c.GrainId == grainId.ToString()).Select(c => c.StateName).ToList();
+        Assert.Contains("log-segment-0", cleared);
+        var first = new StoredRecord<LogSegment>();
+        await cluster.Storage.Inner.ReadStateAsync("log-segment-0", grainId, first);
+        Assert.False(first.RecordExists);
+
+        // No write ever held more than one segment's worth of items.
+        Assert.All(cluster.Storage.Writes.Where(w => w.GrainId == grainId.ToString()), w => Assert.True(w.Entries <= LogSegment.SegmentSize));
+    }
+
+    [Fact]
+    public async Task Chat_history_is_kept_per_channel_capped_and_survives_a_reactivation()
+    {
+        var node = await StartNodeAsync();
+        var now = DateTimeOffset.UtcNow;
+        for (var id = 1; id <= 1_100; id++)
+        {
+            await node.History.AppendAsync(new ServerEvents.History.ChatMessage(id, id % 2 == 0 ? "even" : "odd", "u", "ann", "Ann", $"m{id}", false, now));
+        }
+
+        var grain = cluster.Cluster.Client.GetGrain<Grains.History.IChatHistoryGrain>($"{_scope}/even");
+        await cluster.Cluster.DeactivateAsync(grain.GetGrainId());
+        await cluster.Cluster.WaitForDeactivationAsync(grain.GetGrainId());
+
+        var even = await node.History.GetAsync(["even"], 0, 10_000);
+        Assert.All(even, m => Assert.Equal("even", m.Channel));
+        Assert.Equal(1_100, even[^1].Id);
+        Assert.InRange(even.Count, 500, 550);
+        Assert.Equal(even.Select(m => m.Id).Order(), even.Select(m => m.Id));
+        Assert.Equal([1_096L, 1_097, 1_098, 1_099, 1_100], (await node.History.GetAsync(["even", "odd"], 1_095, 10)).Select(m => m.Id));
+        Assert.Equal(even.Count, await node.History.ClearAsync("even"));
+        Assert.Empty(await node.History.GetAsync(["even"], 0, 10));
+    }
+
+    private async Task<OrleansTierNode> StartNodeAsync(IDictionary<string, string?>? settings = null, EventLogRetention? retention = null)
+    {
+        var merged = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>())
+        {
+            ["ServerEvents:ChatHistoryPerChannel"] = "500",
+        };
+        var node = await OrleansTierNode.StartAsync(cluster, _scope, retention, settings: merged);
+        _nodes.Add(node);
+        return node;
+    }
+
+    private int HeadWrites(string grainId) => cluster.Storage.Writes.Count(w => w.GrainId == grainId && w.StateName == "head");
+
+    private static SubscriptionInfo Member(string nodeId, string id, DateTimeOffset now) => new()
+    {
+        Id = id,
+        UserId = "-" + id,
+        DisplayName = id,
+        Channels = ["hot"],
+        CreatedAt = now,
+        NodeId = nodeId,
+    };
+
+    private static OutgoingEvent Feed(string body) =>
+        new(new EventTarget(EventTargetKind.Channel, "feed"), "feed@cmd.item", $"\"{body}\"");
+
+    private static async Task<long> PublishWithRetryAsync(IClusterTier tier, OutgoingEvent outgoing)
+    {
+        // A refused publish is retried by the caller, as a client retries a 503.
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                return await tier.Events.PublishAsync(outgoing);
+            }
+            catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status503ServiceUnavailable && attempt < 50)
+            {
+                await Task.Delay(100);
+            }
+        }
+    }
+}
