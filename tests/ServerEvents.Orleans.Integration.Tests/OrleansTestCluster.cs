@@ -92,7 +92,8 @@ public sealed class OrleansTestCluster : IAsyncDisposable
     /// <summary>Waits until <paramref name="path"/> of <paramref name="process"/> answers <paramref name="expected"/>.</summary>
     public static async Task WaitForStatusAsync(ApiProcess process, string path, HttpStatusCode expected, TimeSpan timeout)
     {
-        using var client = new HttpClient { BaseAddress = process.BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
+        // Longer than any readiness check may take (the storage probe gives up after 5 s), so an answer always comes.
+        using var client = new HttpClient { BaseAddress = process.BaseAddress, Timeout = TimeSpan.FromSeconds(15) };
         var waited = Stopwatch.StartNew();
         HttpStatusCode? last = null;
         while (waited.Elapsed < timeout)

@@ -3,7 +3,7 @@ using Azure.Data.Tables;
 
 namespace ServerEvents.Orleans.Integration.Tests;
 
-/// <summary>The silo host on its own: clustering through Azure Table storage, readiness, and how it stops.</summary>
+/// <summary>The silo host on its own: clustering through Azure Table storage and how it stops (readiness without storage: <see cref="StorageOutageTests"/>).</summary>
 public sealed class SiloTests
 {
     // Where Orleans keeps the membership of every cluster on the account, one partition per cluster id.
@@ -28,25 +28,6 @@ public sealed class SiloTests
         using var probe = silos[1].Process.CreateClient();
         using var ready = await probe.GetAsync("health/ready");
         Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
-    }
-
-    [Fact]
-    public async Task Readiness_turns_unhealthy_while_storage_is_away_and_healthy_again_when_it_returns_while_liveness_stays_healthy()
-    {
-        await using var azurite = await AzuriteServer.StartAsync();
-        await using var cluster = new OrleansTestCluster(azurite.ConnectionString);
-        var silo = await cluster.StartSiloAsync();
-
-        await azurite.HaltAsync();
-        await OrleansTestCluster.WaitForStatusAsync(silo.Process, "health/ready", HttpStatusCode.ServiceUnavailable, TimeSpan.FromSeconds(20));
-        using (var client = silo.Process.CreateClient())
-        using (var live = await client.GetAsync("health"))
-        {
-            Assert.Equal(HttpStatusCode.OK, live.StatusCode);
-        }
-
-        await azurite.ResumeAsync();
-        await OrleansTestCluster.WaitForStatusAsync(silo.Process, "health/ready", HttpStatusCode.OK, TimeSpan.FromSeconds(30));
     }
 
     /// <summary>The status of each silo of the cluster by its silo port, as the membership table records it.</summary>
