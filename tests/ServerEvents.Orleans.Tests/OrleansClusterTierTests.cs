@@ -97,10 +97,12 @@ public sealed class OrleansClusterTierTests(OrleansTestCluster cluster) : IAsync
         using var attachment = node.Tier.Events.Attach(sink);
         var first = await node.Tier.Events.PublishAsync(Feed("first"));
 
-        // Another activation (a silo wrongly declared dead) commits five positions behind this one's back.
+        // Another activation (a silo wrongly declared dead) hands out five positions behind this one's back, and dies
+        // before it stores their chunk.
         var grainId = cluster.Cluster.Client.GetGrain<IEventLogGrain>(_scope).GetGrainId();
         var head = new StoredRecord<LogHead>();
         await cluster.Storage.Inner.ReadStateAsync("head", grainId, head);
+        head.State.OpenChunks.Add(head.State.Head + 1);
         head.State.Head += 5;
         await cluster.Storage.Inner.WriteStateAsync("head", grainId, head);
 
@@ -137,19 +139,23 @@ public sealed class OrleansClusterTierTests(OrleansTestCluster cluster) : IAsync
     {
         const int Members = 10_000;
         var node = await StartNodeAsync();
-        var now = DateTimeOffset.UtcNow;
-        await Parallel.ForEachAsync(
-            Enumerable.Range(0, Members),
-            new ParallelOptions { MaxDegreeOfParallelism = 32 },
-            async (n, _) => await node.Tier.Directory.AddAsync(Member(node.NodeId, $"m{n}", now), now));
+        var channel = cluster.Cluster.Client.GetGrain<Grains.Directory.IChannelGrain>($"{_scope}/hot");
+        foreach (var block in Enumerable.Range(0, Members).Select(n => $"m{n}").Chunk(1_000))
+        {
+            await channel.AddAsync(block);
+        }
+
         var before = cluster.Storage.Writes.Count;
+        var now = DateTimeOffset.UtcNow;
 
         await node.Tier.Directory.AddAsync(Member(node.NodeId, "newcomer", now), now);
 
         var written = cluster.Storage.Writes.Skip(before).ToList();
-        Assert.Contains(written, w => w.GrainId.StartsWith("channel/", StringComparison.Ordinal));
+        var channelWrite = Assert.Single(written, w => w.GrainId == channel.GetGrainId().ToString());
+        Assert.InRange(channelWrite.Entries, 1, Members / 8);
         Assert.All(written, w => Assert.True(w.Entries < Members / 8, $"{w.StateName} of {w.GrainId} rewrote {w.Entries} entries"));
-        Assert.Equal(Members + 1, (await node.Tier.Directory.GetByChannelsAsync(["hot"])).Count);
+        Assert.Equal(Members + 1, (await channel.GetMembersAsync()).Count);
+        Assert.Equal(["newcomer"], (await node.Tier.Directory.GetByChannelsAsync(["hot"])).Select(s => s.Id));
     }
 
     [Fact]
@@ -246,7 +252,7 @@ public sealed class OrleansClusterTierTests(OrleansTestCluster cluster) : IAsync
         await cluster.Storage.Inner.ReadStateAsync("log-segment-0", grainId, first);
         Assert.False(first.RecordExists);
 
-        // No write ever held more than one segment's worth of items.
+        // A commit writes its own items once; only sealing a complete segment writes a segment's worth.
         Assert.All(cluster.Storage.Writes.Where(w => w.GrainId == grainId.ToString()), w => Assert.True(w.Entries <= LogSegment.SegmentSize));
     }
 

@@ -28,7 +28,8 @@ public sealed class OrleansTestCluster : IAsyncLifetime
         builder.ConfigureSilo((_, silo) =>
         {
             silo.AddMemoryGrainStorage(OrleansNames.PubSubStore);
-            silo.AddMemoryGrainStorage(MemoryStorage);
+            // Many storage grains, so the test storage (one grain call per write) is not what limits throughput.
+            silo.AddMemoryGrainStorage(MemoryStorage, o => o.NumStorageGrains = 64);
             silo.Services.AddKeyedSingleton<IGrainStorage>(
                 OrleansNames.GrainStorage,
                 (sp, _) => new RecordingGrainStorage(sp.GetRequiredKeyedService<IGrainStorage>(MemoryStorage)));

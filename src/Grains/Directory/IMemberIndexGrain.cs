@@ -4,8 +4,8 @@ namespace ServerEvents.Grains.Directory;
 
 /// <summary>
 /// An index from one key (a channel, a user) to the ids of its subscriptions. It may name a subscription that has
-/// since gone (entries are added before the subscription and removed after it), so readers check each id against its
-/// partition; it never misses one that exists.
+/// since gone (entries are added with the subscription and removed after it), so readers check each id against its
+/// partition; it never misses one whose add was acknowledged.
 /// </summary>
 [Alias("server-events.IMemberIndexGrain")]
 public interface IMemberIndexGrain : IGrainWithStringKey

@@ -10,10 +10,11 @@ namespace ServerEvents.Grains.Events;
 
 /// <summary>
 /// The sequencer. Publishes that arrive while a commit is in flight wait and go together in the next one, so one
-/// commit (one head write, one segment write, one stream message) serves many publishes. A commit writes the head
-/// first, fenced by its ETag: a second activation (after a silo was wrongly declared dead) fails there and deactivates
-/// before it writes a segment or answers anyone, so the log cannot fork. Then the open segment, then the answers, then
-/// the stream publish; the stream is only the fast path, and a front-end that misses a message reads the log.
+/// commit (one head write, one chunk write, one stream message) serves many publishes. A commit writes the head first,
+/// fenced by its ETag: a second activation (after a silo was wrongly declared dead) fails there and deactivates before
+/// it writes anything else or answers anyone, so the log cannot fork. Then its chunk (its items, written once), then
+/// the answers, then the stream publish; the stream is only the fast path, and a front-end that misses a message reads
+/// the log. When a commit starts a new segment, the completed one is first written whole, once, and its chunks deleted.
 /// </summary>
 [Reentrant]
 public sealed partial class EventLogGrain : Grain, IEventLogGrain
@@ -27,7 +28,9 @@ public sealed partial class EventLogGrain : Grain, IEventLogGrain
 
     private readonly IPersistentState<LogHead> _head;
     private readonly ILogger<EventLogGrain> _logger;
-    private readonly Dictionary<long, StoredRecord<LogSegment>> _cache = [];
+    private readonly Dictionary<long, StoredRecord<LogSegment>> _sealed = [];
+    private readonly Dictionary<long, StoredRecord<LogSegment>> _openChunks = [];
+    private readonly List<LogItem> _openItems = [];
     private readonly Queue<(long Position, DateTimeOffset CreatedAt)> _replayable = new();
     private readonly List<(IReadOnlyList<LogAppend> Items, TaskCompletionSource<long[]> Answer)> _pending = [];
     private IGrainStorage _storage = null!;
@@ -37,7 +40,10 @@ public sealed partial class EventLogGrain : Grain, IEventLogGrain
     private long _committed;
     private long _evictedThrough;
     private long _firstSegment;
+    private long _openSegment;
+    private readonly List<LogItem> _unpublished = [];
     private bool _committing;
+    private bool _publishing;
     private bool _fenced;
     private DateTimeOffset _lastPublished;
 
@@ -76,6 +82,8 @@ public sealed partial class EventLogGrain : Grain, IEventLogGrain
             return Task.FromResult(Array.Empty<long>());
         }
 
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(items.Count, LogSegment.SegmentSize);
+
         _retention = retention;
         var answer = new TaskCompletionSource<long[]>(TaskCreationOptions.RunContinuationsAsynchronously);
         _pending.Add((items, answer));
@@ -110,39 +118,39 @@ public sealed partial class EventLogGrain : Grain, IEventLogGrain
     private async Task LoadAsync()
     {
         var head = _head.State.Head;
-        var lastStored = _evictedThrough;
-        for (var segment = _firstSegment; head > 0 && segment <= LogSegment.Of(head); segment++)
+        var chunks = _head.State.OpenChunks;
+        _openSegment = chunks.Count > 0 ? LogSegment.Of(chunks[0]) : LogSegment.Of(head + 1);
+        for (var segment = _firstSegment; segment < _openSegment; segment++)
         {
-            var state = await ReadSegmentAsync(segment);
-            foreach (var item in state.State.Items)
+            var state = await ReadRecordAsync(SegmentName(segment));
+            Index(state.State.Items);
+            if (segment >= _openSegment - CachedSegments)
             {
-                if (item.IsReplayable)
-                {
-                    _replayable.Enqueue((item.Position, item.CreatedAt));
-                }
-
-                lastStored = Math.Max(lastStored, item.Position);
-            }
-
-            if (segment >= LogSegment.Of(head) - CachedSegments)
-            {
-                _cache[segment] = state;
+                _sealed[segment] = state;
             }
         }
 
-        if (lastStored < head)
+        for (var i = 0; i < chunks.Count; i++)
         {
-            // The previous activation handed out these positions (its head write succeeded) but failed before its
-            // segment write, so nobody was answered: mark them void so readers step over them.
-            var now = _time.GetUtcNow();
-            var voids = new List<LogItem>();
-            for (var position = lastStored + 1; position <= head; position++)
+            var chunk = await ReadRecordAsync(ChunkName(chunks[i]));
+            var last = i + 1 < chunks.Count ? chunks[i + 1] - 1 : head;
+            if (!chunk.RecordExists)
             {
-                voids.Add(new LogItem(position, now, null, null));
+                // The previous activation handed out these positions (its head write succeeded) but failed before its
+                // chunk write, so nobody was answered: store them as voids so readers step over them.
+                var now = _time.GetUtcNow();
+                for (var position = chunks[i]; position <= last; position++)
+                {
+                    chunk.State.Items.Add(new LogItem(position, now, null, null));
+                }
+
+                await _storage.WriteStateAsync(ChunkName(chunks[i]), this.GetGrainId(), chunk);
+                LogVoided(chunks[i], last);
             }
 
-            await WriteSegmentsAsync(voids);
-            LogVoided(lastStored + 1, head);
+            _openChunks[chunks[i]] = chunk;
+            _openItems.AddRange(chunk.State.Items);
+            Index(chunk.State.Items);
         }
 
         _committed = head;
@@ -155,8 +163,7 @@ public sealed partial class EventLogGrain : Grain, IEventLogGrain
         {
             while (_pending.Count > 0)
             {
-                var round = _pending.ToArray();
-                _pending.Clear();
+                var round = TakeRound();
                 if (_fenced)
                 {
                     foreach (var (_, answer) in round)
@@ -176,38 +183,70 @@ public sealed partial class EventLogGrain : Grain, IEventLogGrain
         }
     }
 
-    private async Task CommitAsync((IReadOnlyList<LogAppend> Items, TaskCompletionSource<long[]> Answer)[] round)
+    /// <summary>Takes the waiting requests that fit before the next segment boundary (at least one), so a chunk never crosses it.</summary>
+    private List<(IReadOnlyList<LogAppend> Items, TaskCompletionSource<long[]> Answer)> TakeRound()
+    {
+        var room = LogSegment.LastPositionOf(LogSegment.Of(_head.State.Head + 1)) - _head.State.Head;
+        var round = new List<(IReadOnlyList<LogAppend>, TaskCompletionSource<long[]>)>();
+        var taken = 0;
+        while (round.Count < _pending.Count && (round.Count == 0 || taken + _pending[round.Count].Items.Count <= room))
+        {
+            taken += _pending[round.Count].Items.Count;
+            round.Add(_pending[round.Count]);
+        }
+
+        _pending.RemoveRange(0, round.Count);
+        return round;
+    }
+
+    private async Task CommitAsync(List<(IReadOnlyList<LogAppend> Items, TaskCompletionSource<long[]> Answer)> round)
     {
         var previousHead = _head.State.Head;
+        var previousChunks = _head.State.OpenChunks;
+        var first = previousHead + 1;
         var position = previousHead;
-        var items = new List<LogItem>();
-        var answers = new long[round.Length][];
-        for (var r = 0; r < round.Length; r++)
+        var chunk = new StoredRecord<LogSegment>();
+        var answers = new long[round.Count][];
+        for (var r = 0; r < round.Count; r++)
         {
             answers[r] = new long[round[r].Items.Count];
             for (var i = 0; i < round[r].Items.Count; i++)
             {
                 var append = round[r].Items[i];
                 answers[r][i] = ++position;
-                items.Add(new LogItem(position, append.CreatedAt, append.Event, append.Signal));
+                chunk.State.Items.Add(new LogItem(position, append.CreatedAt, append.Event, append.Signal));
             }
         }
 
+        var items = chunk.State.Items;
+        var segment = LogSegment.Of(first);
+        var sealing = segment != _openSegment && _openItems.Count > 0;
         try
         {
+            // The completed segment is written whole, once, before the head stops naming its chunks.
+            if (sealing)
+            {
+                var sealedSegment = await ReadRecordAsync(SegmentName(_openSegment));
+                sealedSegment.State.Items = [.. _openItems];
+                await _storage.WriteStateAsync(SegmentName(_openSegment), this.GetGrainId(), sealedSegment);
+                _sealed[_openSegment] = sealedSegment;
+            }
+
             _head.State.Head = position;
             _head.State.FirstSegment = _firstSegment;
+            _head.State.OpenChunks = sealing ? [first] : [.. previousChunks, first];
             await _head.WriteStateAsync();
-            await WriteSegmentsAsync(items);
+            await _storage.WriteStateAsync(ChunkName(first), this.GetGrainId(), chunk);
         }
         catch (Exception ex)
         {
             // Whether the ETag fence tripped or storage failed, this activation no longer knows the durable head:
-            // refuse everything until a new activation has read it (and voided any position without a segment).
+            // refuse everything until a new activation has read it (and voided any position without a chunk).
             _head.State.Head = previousHead;
+            _head.State.OpenChunks = previousChunks;
             _fenced = true;
             DeactivateOnIdle();
-            LogCommitFailed(ex, previousHead + 1, position);
+            LogCommitFailed(ex, first, position);
             foreach (var (_, answer) in round)
             {
                 answer.SetException(ex);
@@ -216,59 +255,78 @@ public sealed partial class EventLogGrain : Grain, IEventLogGrain
             return;
         }
 
-        _committed = position;
-        foreach (var item in items.Where(i => i.IsReplayable))
+        if (sealing)
         {
-            _replayable.Enqueue((item.Position, item.CreatedAt));
+            _ = DeleteChunksAsync([.. _openChunks.Values]);
+            _openChunks.Clear();
+            _openItems.Clear();
+            _openSegment = segment;
+            _sealed.Remove(segment - CachedSegments);
         }
 
+        _openChunks[first] = chunk;
+        _openItems.AddRange(items);
+        _committed = position;
+        Index(items);
         ApplyRetention(items.Max(i => i.CreatedAt));
-        for (var r = 0; r < round.Length; r++)
+        for (var r = 0; r < round.Count; r++)
         {
             round[r].Answer.SetResult(answers[r]);
         }
 
-        await PublishAsync(new LogBatch(_head.State.Epoch, position, items));
+        _unpublished.AddRange(items);
+        if (!_publishing)
+        {
+            _ = PublishLoopAsync();
+        }
+
         await TrimAsync();
     }
 
-    private async Task WriteSegmentsAsync(List<LogItem> items)
+    private void Index(IEnumerable<LogItem> items)
     {
-        foreach (var group in items.GroupBy(i => LogSegment.Of(i.Position)))
+        foreach (var item in items.Where(i => i.IsReplayable))
         {
-            if (!_cache.TryGetValue(group.Key, out var state))
-            {
-                _cache[group.Key] = state = await ReadSegmentAsync(group.Key);
-            }
-
-            state.State.Items.AddRange(group);
-            await _storage.WriteStateAsync(SegmentName(group.Key), this.GetGrainId(), state);
-            _cache.Remove(group.Key - CachedSegments);
+            _replayable.Enqueue((item.Position, item.CreatedAt));
         }
     }
 
     private async Task<List<LogItem>> ReadRangeAsync(long after, long through, int max)
     {
         var items = new List<LogItem>();
-        if (through <= after)
+        for (var segment = Math.Max(_firstSegment, LogSegment.Of(after + 1)); through > after && segment <= LogSegment.Of(through) && items.Count < max; segment++)
         {
-            return items;
-        }
-
-        for (var segment = Math.Max(_firstSegment, LogSegment.Of(after + 1)); segment <= LogSegment.Of(through) && items.Count < max; segment++)
-        {
-            var state = _cache.TryGetValue(segment, out var cached) ? cached : await ReadSegmentAsync(segment);
-            items.AddRange(state.State.Items.Where(i => i.Position > after && i.Position <= through).Take(max - items.Count));
+            IEnumerable<LogItem> stored = segment == _openSegment
+                ? _openItems
+                : (_sealed.TryGetValue(segment, out var cached) ? cached : await ReadRecordAsync(SegmentName(segment))).State.Items;
+            items.AddRange(stored.Where(i => i.Position > after && i.Position <= through).Take(max - items.Count));
         }
 
         return items;
     }
 
-    private async Task<StoredRecord<LogSegment>> ReadSegmentAsync(long segment)
+    private async Task<StoredRecord<LogSegment>> ReadRecordAsync(string name)
     {
-        var state = new StoredRecord<LogSegment> { State = new LogSegment() };
-        await _storage.ReadStateAsync(SegmentName(segment), this.GetGrainId(), state);
+        var state = new StoredRecord<LogSegment>();
+        await _storage.ReadStateAsync(name, this.GetGrainId(), state);
         return state;
+    }
+
+    /// <summary>Deletes the chunks of a sealed segment; one left behind only costs storage, as its items are in the segment.</summary>
+    private async Task DeleteChunksAsync(List<StoredRecord<LogSegment>> chunks)
+    {
+        foreach (var chunk in chunks)
+        {
+            try
+            {
+                await _storage.ClearStateAsync(ChunkName(chunk.State.Items[0].Position), this.GetGrainId(), chunk);
+            }
+            catch (Exception ex)
+            {
+                LogTrimFailed(ex, chunk.State.Items[0].Position);
+                return;
+            }
+        }
     }
 
     private void ApplyRetention(DateTimeOffset now)
@@ -283,14 +341,13 @@ public sealed partial class EventLogGrain : Grain, IEventLogGrain
     /// <summary>Drops whole segments that hold nothing retention keeps and are outside the catch-up window.</summary>
     private async Task TrimAsync()
     {
-        var open = LogSegment.Of(_committed + 1);
-        var oldestKept = _replayable.Count > 0 ? LogSegment.Of(_replayable.Peek().Position) : open;
-        var keepFrom = Math.Min(oldestKept, open - CatchUpWindowSegments);
+        var oldestKept = _replayable.Count > 0 ? LogSegment.Of(_replayable.Peek().Position) : _openSegment;
+        var keepFrom = Math.Min(oldestKept, _openSegment - CatchUpWindowSegments);
         try
         {
             while (_firstSegment < keepFrom)
             {
-                var state = _cache.Remove(_firstSegment, out var cached) ? cached : await ReadSegmentAsync(_firstSegment);
+                var state = _sealed.Remove(_firstSegment, out var cached) ? cached : await ReadRecordAsync(SegmentName(_firstSegment));
                 if (state.RecordExists)
                 {
                     await _storage.ClearStateAsync(SegmentName(_firstSegment), this.GetGrainId(), state);
@@ -303,6 +360,28 @@ public sealed partial class EventLogGrain : Grain, IEventLogGrain
         {
             // Tried again after the next commit; a segment left behind only costs storage.
             LogTrimFailed(ex, _firstSegment);
+        }
+    }
+
+    /// <summary>
+    /// Publishes committed items to the stream in order, one message at a time; commits go on meanwhile, and what they
+    /// add while a message is in flight goes out together in the next one.
+    /// </summary>
+    private async Task PublishLoopAsync()
+    {
+        _publishing = true;
+        try
+        {
+            while (_unpublished.Count > 0)
+            {
+                LogItem[] items = [.. _unpublished];
+                _unpublished.Clear();
+                await PublishAsync(new LogBatch(_head.State.Epoch, items[^1].Position, items));
+            }
+        }
+        finally
+        {
+            _publishing = false;
         }
     }
 
@@ -322,7 +401,7 @@ public sealed partial class EventLogGrain : Grain, IEventLogGrain
 
     private async Task TickAsync(CancellationToken cancellationToken)
     {
-        if (_committing || _fenced || _time.GetUtcNow() - _lastPublished < TickPeriod)
+        if (_publishing || _fenced || _time.GetUtcNow() - _lastPublished < TickPeriod)
         {
             return;
         }
@@ -331,6 +410,8 @@ public sealed partial class EventLogGrain : Grain, IEventLogGrain
     }
 
     private static string SegmentName(long segment) => $"log-segment-{segment}";
+
+    private static string ChunkName(long firstPosition) => $"log-chunk-{firstPosition}";
 
     [LoggerMessage(1, LogLevel.Error, "Commit of positions {First} to {Last} failed; the event log deactivates and rereads its head", EventName = "CommitFailed")]
     private partial void LogCommitFailed(Exception exception, long first, long last);
@@ -341,6 +422,6 @@ public sealed partial class EventLogGrain : Grain, IEventLogGrain
     [LoggerMessage(3, LogLevel.Warning, "Could not publish the batch through position {Position} to the fan-out stream", EventName = "PublishFailed")]
     private partial void LogPublishFailed(Exception exception, long position);
 
-    [LoggerMessage(4, LogLevel.Warning, "Could not trim segment {Segment}", EventName = "TrimFailed")]
-    private partial void LogTrimFailed(Exception exception, long segment);
+    [LoggerMessage(4, LogLevel.Warning, "Could not delete the record of segment or chunk {Position}", EventName = "TrimFailed")]
+    private partial void LogTrimFailed(Exception exception, long position);
 }

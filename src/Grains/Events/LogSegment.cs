@@ -1,9 +1,10 @@
 namespace ServerEvents.Grains.Events;
 
 /// <summary>
-/// A fixed range of <see cref="SegmentSize"/> positions, stored as one record of its own. Only the open (newest)
-/// segment is ever written, by the commit that adds to it; once full it is never written again, and retention drops
-/// whole segments. So a commit writes at most one segment's worth of items, never the retained log.
+/// Items stored as one write-once record: either a chunk (the items of one group commit, named by its first position)
+/// or a sealed segment (every item of a fixed range of <see cref="SegmentSize"/> positions, written once when the
+/// range is complete, after which its chunks are deleted). A commit never crosses a segment boundary, so each chunk
+/// lies in one segment. A commit writes its own items once and nothing else of the log; retention drops whole segments.
 /// </summary>
 [GenerateSerializer, Alias("server-events.LogSegment")]
 public sealed class LogSegment

@@ -8,8 +8,8 @@ namespace ServerEvents.Orleans.Directory;
 /// <summary>
 /// The subscription directory over grains. A subscription lives in one directory partition (chosen by a hash of its
 /// id), which holds its record durably and its heartbeat in memory; channel and user grains index the ids. Index
-/// entries are written before the subscription and removed after it, so an index may name a subscription that has
-/// gone (readers check each id against its partition) but never misses one that exists.
+/// entries are written with the subscription and removed after it, so an index may name a subscription that has gone
+/// (readers check each id against its partition) but never misses one whose add was acknowledged.
 /// </summary>
 public sealed class OrleansSubscriptionDirectory : ISubscriptionDirectory
 {
@@ -28,11 +28,15 @@ public sealed class OrleansSubscriptionDirectory : ISubscriptionDirectory
     public async ValueTask AddAsync(SubscriptionInfo subscription, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(subscription);
+        // The indexes and the partition are written together: a lookup meanwhile may miss the subscription, but it is
+        // not acknowledged until all are durable. A failure leaves at worst a partition entry no client heartbeats,
+        // which the idle sweep removes.
         string[] ids = [subscription.Id];
         await ClusterCall.RunAsync(
-            Task.WhenAll(subscription.Channels.Distinct().Select(c => Channel(c).AddAsync(ids)).Append(User(subscription.UserId).AddAsync(ids))),
+            Task.WhenAll(subscription.Channels.Distinct().Select(c => Channel(c).AddAsync(ids))
+                .Append(User(subscription.UserId).AddAsync(ids))
+                .Append(Partition(subscription.Id).AddAsync(subscription.ToRecord(), now))),
             cancellationToken).ConfigureAwait(false);
-        await ClusterCall.RunAsync(Partition(subscription.Id).AddAsync(subscription.ToRecord(), now), cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
