@@ -38,7 +38,7 @@ public sealed class MultiFrontEndTests(TwoByTwoCluster cluster) : IClassFixture<
 
         // Heartbeats as a client sends them, each to the other front-end: the idle timeout is 5 s.
         await using var aBeats = new Heartbeats(toB, onA.SubscriptionId, TimeSpan.FromMilliseconds(500));
-        await using var bBeats = new Heartbeats(toA, onB.SubscriptionId, TimeSpan.FromMilliseconds(500));
+        var bBeats = new Heartbeats(toA, onB.SubscriptionId, TimeSpan.FromMilliseconds(500));
         var join = await onA.WaitForAsync(f => f.FullSelector == channel + "@cmd.onJoin" && f.Info["userId"] == onB.Connect["userId"]);
         Assert.Equal(channel, join.Info["channels"]);
         var expected = new[] { onA.Connect["userId"], onB.Connect["userId"] }.Order().ToList();
@@ -55,6 +55,8 @@ public sealed class MultiFrontEndTests(TwoByTwoCluster cluster) : IClassFixture<
         await onA.WaitForAsync(f => f.FullSelector == channel + "@cmd.chat");
         await onB.WaitForAsync(f => f.FullSelector == channel + "@cmd.chat");
 
+        // Its heartbeats stop first: once it is unregistered they would rightly answer 404.
+        await bBeats.DisposeAsync();
         using (var unregister = await toA.PostAsync("event-unregister?id=" + onB.SubscriptionId, null))
         {
             unregister.EnsureSuccessStatusCode();
