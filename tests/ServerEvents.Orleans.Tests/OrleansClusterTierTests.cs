@@ -45,7 +45,8 @@ public sealed class OrleansClusterTierTests(OrleansTestCluster cluster) : IAsync
     [Fact]
     public async Task The_last_event_lost_by_the_stream_arrives_with_the_next_watermark_tick()
     {
-        var node = await StartNodeAsync();
+        // Silence long enough that only the tick, not the lost-subscription recovery, can deliver within the wait.
+        var node = await StartNodeAsync(new Dictionary<string, string?> { ["ServerEvents:Cluster:Orleans:StreamSilenceTimeout"] = "00:00:30" });
         var sink = new RecordingSink();
         using var attachment = node.Tier.Events.Attach(sink);
         using var lossy = LossyStreamFilter.Lose(_scope, batch => batch.Items.Count > 0);
@@ -53,7 +54,7 @@ public sealed class OrleansClusterTierTests(OrleansTestCluster cluster) : IAsync
         // Nothing follows, so only the tick (every second, carrying the committed position) can reveal it.
         var lost = await node.Tier.Events.PublishAsync(Feed("lost"));
 
-        var items = await sink.WaitForCountAsync(1, TimeSpan.FromSeconds(10));
+        var items = await sink.WaitForCountAsync(1, TimeSpan.FromSeconds(15));
         Assert.Equal(lost, Assert.IsType<ClusterEvent>(Assert.Single(items)).Id);
         Assert.True(lossy.Lost > 0, "the stream delivered what the test meant to lose");
         Assert.Equal(0, node.Listener.Resubscriptions);
@@ -81,12 +82,12 @@ public sealed class OrleansClusterTierTests(OrleansTestCluster cluster) : IAsync
 
         var items = await sink.WaitForCountAsync(5, TimeSpan.FromSeconds(10));
         Assert.Equal(published, items.OfType<ClusterEvent>().Select(e => e.Id));
-        Assert.Equal(1, node.Listener.Resubscriptions);
+        Assert.True(node.Listener.Resubscriptions >= 1);
 
-        // Subscribed again: the next event comes through the stream, not another recovery.
+        // Subscribed again, once: the stream has this node's subscription back.
+        Assert.Single(await stream.GetAllSubscriptionHandles());
         var after = await node.Tier.Events.PublishAsync(Feed("after"));
         await sink.WaitForAsync(i => i.OfType<ClusterEvent>().Any(e => e.Id == after));
-        Assert.Equal(1, node.Listener.Resubscriptions);
     }
 
     [Fact]
@@ -127,11 +128,15 @@ public sealed class OrleansClusterTierTests(OrleansTestCluster cluster) : IAsync
         var grainId = cluster.Cluster.Client.GetGrain<IEventLogGrain>(_scope).GetGrainId().ToString();
         var writesBefore = HeadWrites(grainId);
 
+        // A storage write as slow as a remote account's, so the publishes sent together are all waiting while the
+        // first commit is in flight, however busy the machine is.
+        cluster.Storage.SlowDown(_scope, TimeSpan.FromMilliseconds(100));
+
         var positions = await Task.WhenAll(Enumerable.Range(0, Publishes).Select(n => node.Tier.Events.PublishAsync(Feed(n.ToString(CultureInfo.InvariantCulture))).AsTask()));
 
         Assert.Equal(Enumerable.Range(1, Publishes).Select(p => (long)p), positions.Order());
         var writes = HeadWrites(grainId) - writesBefore;
-        Assert.True(writes < Publishes / 2, $"{writes} head writes for {Publishes} concurrent publishes");
+        Assert.True(writes <= 10, $"{writes} head writes for {Publishes} concurrent publishes");
     }
 
     [Fact]
@@ -254,6 +259,25 @@ public sealed class OrleansClusterTierTests(OrleansTestCluster cluster) : IAsync
 
         // A commit writes its own items once; only sealing a complete segment writes a segment's worth.
         Assert.All(cluster.Storage.Writes.Where(w => w.GrainId == grainId.ToString()), w => Assert.True(w.Entries <= LogSegment.SegmentSize));
+    }
+
+    [Fact]
+    public async Task A_batch_that_does_not_fit_its_segment_starts_the_next_one_and_reads_stay_whole()
+    {
+        var node = await StartNodeAsync();
+        var log = cluster.Cluster.Client.GetGrain<IEventLogGrain>(_scope);
+        var retention = new LogRetention(10_000, TimeSpan.FromHours(1));
+        var now = DateTimeOffset.UtcNow;
+        LogAppend Item(int n) => new(now, new LogEvent((int)EventTargetKind.Channel, "feed", null, "feed@cmd.n", n.ToString(CultureInfo.InvariantCulture), true), null);
+
+        var first = await log.AppendAsync([.. Enumerable.Range(0, 100).Select(Item)], retention);
+        var second = await log.AppendAsync([.. Enumerable.Range(100, 50).Select(Item)], retention);
+
+        Assert.Equal(Enumerable.Range(1, 100).Select(p => (long)p), first);
+        Assert.Equal(Enumerable.Range(LogSegment.SegmentSize + 1, 50).Select(p => (long)p), second);
+        var slice = await node.Tier.Events.ReadAsync(0, long.MaxValue);
+        Assert.Equal(first.Concat(second), slice.Events.Select(e => e.Id));
+        Assert.Equal(Enumerable.Range(0, 150).Select(n => n.ToString(CultureInfo.InvariantCulture)), slice.Events.Select(e => e.Body));
     }
 
     [Fact]

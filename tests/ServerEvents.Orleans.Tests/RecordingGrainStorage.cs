@@ -14,6 +14,7 @@ public sealed class RecordingGrainStorage(IGrainStorage inner) : IGrainStorage
     private readonly ConcurrentQueue<StorageWrite> _writes = new();
     private readonly ConcurrentQueue<StorageWrite> _clears = new();
     private readonly ConcurrentDictionary<string, byte> _failing = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, TimeSpan> _slow = new(StringComparer.Ordinal);
 
     /// <summary>The storage underneath, for writes that bypass the recording (another activation's, in a test).</summary>
     public IGrainStorage Inner { get; } = inner;
@@ -42,6 +43,15 @@ public sealed class RecordingGrainStorage(IGrainStorage inner) : IGrainStorage
     public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         ThrowIfFailing(grainId);
+        var key = grainId.ToString();
+        foreach (var (scope, latency) in _slow)
+        {
+            if (key.Contains(scope, StringComparison.Ordinal))
+            {
+                await Task.Delay(latency);
+            }
+        }
+
         await Inner.WriteStateAsync(stateName, grainId, grainState);
         _writes.Enqueue(new StorageWrite(stateName, grainId.ToString(), EntriesOf(grainState.State)));
     }
@@ -53,6 +63,9 @@ public sealed class RecordingGrainStorage(IGrainStorage inner) : IGrainStorage
         await Inner.ClearStateAsync(stateName, grainId, grainState);
         _clears.Enqueue(new StorageWrite(stateName, grainId.ToString(), 0));
     }
+
+    /// <summary>Makes every write of a grain whose key contains <paramref name="scope"/> take <paramref name="latency"/>, as a remote storage account does.</summary>
+    public void SlowDown(string scope, TimeSpan latency) => _slow[scope] = latency;
 
     private void ThrowIfFailing(GrainId grainId)
     {

@@ -188,6 +188,14 @@ public sealed partial class EventLogGrain : Grain, IEventLogGrain
     {
         var room = LogSegment.LastPositionOf(LogSegment.Of(_head.State.Head + 1)) - _head.State.Head;
         var round = new List<(IReadOnlyList<LogAppend>, TaskCompletionSource<long[]>)>();
+        if (_pending[0].Items.Count > room)
+        {
+            // The first request does not fit: fill the rest of the segment with voids, so it starts the next one.
+            var now = _time.GetUtcNow();
+            round.Add((Enumerable.Repeat(new LogAppend(now, null, null), (int)room).ToArray(), new TaskCompletionSource<long[]>()));
+            return round;
+        }
+
         var taken = 0;
         while (round.Count < _pending.Count && (round.Count == 0 || taken + _pending[round.Count].Items.Count <= room))
         {
