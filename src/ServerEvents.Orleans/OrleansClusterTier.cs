@@ -13,7 +13,9 @@ namespace ServerEvents.Orleans;
 /// </summary>
 public sealed class OrleansClusterTier : IClusterTier
 {
-    private readonly IStorageProbeGrain _probe;
+    // Made at first use: a client resolves a grain interface to its grain type only once it has connected to the
+    // cluster, which is after the host has constructed this.
+    private readonly Lazy<IStorageProbeGrain> _probe;
     private readonly TimeSpan _healthCheckTimeout;
 
     /// <summary>Creates the tier from its parts.</summary>
@@ -29,7 +31,7 @@ public sealed class OrleansClusterTier : IClusterTier
         Directory = directory;
         Sequences = sequences;
         Events = events;
-        _probe = client.GetGrain<IStorageProbeGrain>(options.Value.Scope);
+        _probe = new(() => client.GetGrain<IStorageProbeGrain>(options.Value.Scope));
         _healthCheckTimeout = options.Value.HealthCheckTimeout;
     }
 
@@ -48,7 +50,7 @@ public sealed class OrleansClusterTier : IClusterTier
     {
         try
         {
-            await _probe.CheckAsync().WaitAsync(_healthCheckTimeout, cancellationToken).ConfigureAwait(false);
+            await _probe.Value.CheckAsync().WaitAsync(_healthCheckTimeout, cancellationToken).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {

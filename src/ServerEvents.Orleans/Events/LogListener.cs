@@ -21,8 +21,10 @@ public sealed partial class LogListener : IHostedService, IAsyncDisposable, IAsy
 {
     private const int CatchUpBatch = 1000;
 
-    private readonly IEventLogGrain _log;
-    private readonly IAsyncStream<LogBatch> _stream;
+    // Made at first use: a client resolves a grain interface to its grain type, and initialises its stream providers,
+    // only once it has connected to the cluster, which is after the host has constructed this.
+    private readonly Lazy<IEventLogGrain> _log;
+    private readonly Lazy<IAsyncStream<LogBatch>> _stream;
     private readonly OrleansClusterOptions _options;
     private readonly ILogger<LogListener> _logger;
     private readonly Lock _gate = new();
@@ -44,8 +46,8 @@ public sealed partial class LogListener : IHostedService, IAsyncDisposable, IAsy
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(options);
         _options = options.Value;
-        _log = client.GetGrain<IEventLogGrain>(_options.Scope);
-        _stream = client.GetStreamProvider(OrleansNames.StreamProvider).GetStream<LogBatch>(FanOutStream.Id(_options.Scope));
+        _log = new(() => client.GetGrain<IEventLogGrain>(_options.Scope));
+        _stream = new(() => client.GetStreamProvider(OrleansNames.StreamProvider).GetStream<LogBatch>(FanOutStream.Id(_options.Scope)));
         _logger = logger;
     }
 
@@ -75,8 +77,8 @@ public sealed partial class LogListener : IHostedService, IAsyncDisposable, IAsy
     /// <summary>Subscribes, then reads the head, so nothing committed between the two is missed.</summary>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        _subscription = await _stream.SubscribeAsync(this).WaitAsync(cancellationToken).ConfigureAwait(false);
-        var head = await _log.GetHeadAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+        _subscription = await _stream.Value.SubscribeAsync(this).WaitAsync(cancellationToken).ConfigureAwait(false);
+        var head = await _log.Value.GetHeadAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
         lock (_gate)
         {
             _epoch = head.Epoch;
@@ -186,9 +188,9 @@ public sealed partial class LogListener : IHostedService, IAsyncDisposable, IAsy
     {
         _lastHeard = TimeProvider.System.GetTimestamp();
         await UnsubscribeAsync().ConfigureAwait(false);
-        _subscription = await _stream.SubscribeAsync(this).ConfigureAwait(false);
+        _subscription = await _stream.Value.SubscribeAsync(this).ConfigureAwait(false);
         Resubscriptions++;
-        var head = await _log.GetHeadAsync().ConfigureAwait(false);
+        var head = await _log.Value.GetHeadAsync().ConfigureAwait(false);
         var missed = await HandleAsync(head).ConfigureAwait(false);
         LogResubscribed(_options.Scope, missed);
     }
@@ -238,7 +240,7 @@ public sealed partial class LogListener : IHostedService, IAsyncDisposable, IAsy
         var handed = 0;
         while (_dispatched < through)
         {
-            var read = await _log.ReadItemsAsync(_dispatched, CatchUpBatch).ConfigureAwait(false);
+            var read = await _log.Value.ReadItemsAsync(_dispatched, CatchUpBatch).ConfigureAwait(false);
             if (read.Items.Count == 0)
             {
                 break;

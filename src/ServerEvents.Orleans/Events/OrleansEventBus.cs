@@ -10,7 +10,9 @@ namespace ServerEvents.Orleans.Events;
 /// </summary>
 public sealed class OrleansEventBus : IEventBus
 {
-    private readonly IEventLogGrain _log;
+    // Made at first use: a client resolves a grain interface to its grain type only once it has connected to the
+    // cluster, which is after the host has constructed this.
+    private readonly Lazy<IEventLogGrain> _log;
     private readonly LogListener _listener;
     private readonly LogRetention _retention;
     private readonly TimeProvider _time;
@@ -18,7 +20,7 @@ public sealed class OrleansEventBus : IEventBus
     /// <summary>Creates the bus.</summary>
     internal OrleansEventBus(IClusterClient client, LogListener listener, EventLogRetention retention, TimeProvider time, IOptions<OrleansClusterOptions> options)
     {
-        _log = client.GetGrain<IEventLogGrain>(options.Value.Scope);
+        _log = new(() => client.GetGrain<IEventLogGrain>(options.Value.Scope));
         _listener = listener;
         _retention = new LogRetention(retention.MaxCount, retention.MaxAge);
         _time = time;
@@ -28,7 +30,7 @@ public sealed class OrleansEventBus : IEventBus
     public async ValueTask<long> PublishAsync(OutgoingEvent outgoing, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(outgoing);
-        var positions = await ClusterCall.RunAsync(_log.AppendAsync([outgoing.ToAppend(_time.GetUtcNow())], _retention), cancellationToken).ConfigureAwait(false);
+        var positions = await ClusterCall.RunAsync(_log.Value.AppendAsync([outgoing.ToAppend(_time.GetUtcNow())], _retention), cancellationToken).ConfigureAwait(false);
         return positions[0];
     }
 
@@ -36,13 +38,13 @@ public sealed class OrleansEventBus : IEventBus
     public async ValueTask SignalAsync(ClusterSignal signal, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(signal);
-        await ClusterCall.RunAsync(_log.AppendAsync([signal.ToAppend(_time.GetUtcNow())], _retention), cancellationToken).ConfigureAwait(false);
+        await ClusterCall.RunAsync(_log.Value.AppendAsync([signal.ToAppend(_time.GetUtcNow())], _retention), cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
     public async ValueTask<EventLogSlice> ReadAsync(long after, long through, CancellationToken cancellationToken = default)
     {
-        var slice = await ClusterCall.RunAsync(_log.ReadAsync(after, through, _time.GetUtcNow(), _retention), cancellationToken).ConfigureAwait(false);
+        var slice = await ClusterCall.RunAsync(_log.Value.ReadAsync(after, through, _time.GetUtcNow(), _retention), cancellationToken).ConfigureAwait(false);
         return new EventLogSlice(
             [.. slice.Items.Select(i => i.ToClusterEvent(i.Event!))],
             slice.Committed,

@@ -14,7 +14,9 @@ namespace ServerEvents.Orleans.Liveness;
 /// </summary>
 public sealed partial class NodeRegistration : IHostedService, IDisposable
 {
-    private readonly INodeRegistryGrain _registry;
+    // Made at first use: a client resolves a grain interface to its grain type only once it has connected to the
+    // cluster, which is after the host has constructed this.
+    private readonly Lazy<INodeRegistryGrain> _registry;
     private readonly ServerEventsNode _node;
     private readonly OrleansClusterOptions _options;
     private readonly ILogger<NodeRegistration> _logger;
@@ -27,7 +29,7 @@ public sealed partial class NodeRegistration : IHostedService, IDisposable
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(options);
         _options = options.Value;
-        _registry = client.GetGrain<INodeRegistryGrain>(_options.Scope);
+        _registry = new(() => client.GetGrain<INodeRegistryGrain>(_options.Scope));
         _node = node;
         _logger = logger;
     }
@@ -35,7 +37,7 @@ public sealed partial class NodeRegistration : IHostedService, IDisposable
     /// <summary>Registers the node before the app takes requests, so its first subscriptions can be pulsed.</summary>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        await _registry.RenewAsync(_node.Id, _options.NodeTimeout).WaitAsync(cancellationToken).ConfigureAwait(false);
+        await _registry.Value.RenewAsync(_node.Id, _options.NodeTimeout).WaitAsync(cancellationToken).ConfigureAwait(false);
         _loop = RenewPeriodicallyAsync(_stopping.Token);
     }
 
@@ -51,7 +53,7 @@ public sealed partial class NodeRegistration : IHostedService, IDisposable
         await _loop.ConfigureAwait(false);
         try
         {
-            await _registry.RemoveAsync(_node.Id).WaitAsync(cancellationToken).ConfigureAwait(false);
+            await _registry.Value.RemoveAsync(_node.Id).WaitAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ClusterCall.IsOutage(ex) || ex is OperationCanceledException)
         {
@@ -72,7 +74,7 @@ public sealed partial class NodeRegistration : IHostedService, IDisposable
             {
                 try
                 {
-                    await _registry.RenewAsync(_node.Id, _options.NodeTimeout).ConfigureAwait(false);
+                    await _registry.Value.RenewAsync(_node.Id, _options.NodeTimeout).ConfigureAwait(false);
                 }
                 catch (Exception ex) when (ClusterCall.IsOutage(ex))
                 {

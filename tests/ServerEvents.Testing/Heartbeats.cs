@@ -1,7 +1,7 @@
-namespace ServerEvents.Postgres.Tests;
+namespace ServerEvents.Testing;
 
 /// <summary>Sends a subscription's heartbeats in the background, as a client does, until disposed.</summary>
-internal sealed class Heartbeats : IAsyncDisposable
+public sealed class Heartbeats : IAsyncDisposable
 {
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
@@ -15,13 +15,13 @@ internal sealed class Heartbeats : IAsyncDisposable
         {
             while (!_stop.IsCancellationRequested)
             {
-                using (var response = await client.PostAsync("event-heartbeat?id=" + subscriptionId, null, _stop.Token))
+                using (var response = await client.PostAsync("event-heartbeat?id=" + subscriptionId, null, _stop.Token).ConfigureAwait(false))
                 {
                     response.EnsureSuccessStatusCode();
                 }
 
                 Sent++;
-                await Task.Delay(interval, _stop.Token);
+                await Task.Delay(interval, _stop.Token).ConfigureAwait(false);
             }
         });
     }
@@ -29,6 +29,7 @@ internal sealed class Heartbeats : IAsyncDisposable
     /// <summary>How many were accepted.</summary>
     public int Sent { get; private set; }
 
+    /// <summary>Stops sending.</summary>
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync();
