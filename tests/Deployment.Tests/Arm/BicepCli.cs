@@ -57,8 +57,17 @@ internal static class BicepCli
         }
 
         var executable = Path.Combine(package, "tools", "bicep");
-        return File.Exists(executable)
-            ? executable
-            : throw new InvalidOperationException($"The Bicep CLI is not at {executable}; restore tests/Deployment.Tests.");
+        if (!File.Exists(executable))
+        {
+            throw new InvalidOperationException($"The Bicep CLI is not at {executable}; restore tests/Deployment.Tests.");
+        }
+
+        // A package extractor that drops file modes would leave the binary unrunnable.
+        if (!OperatingSystem.IsWindows() && (File.GetUnixFileMode(executable) & UnixFileMode.UserExecute) == 0)
+        {
+            File.SetUnixFileMode(executable, File.GetUnixFileMode(executable) | UnixFileMode.UserExecute);
+        }
+
+        return executable;
     }
 }
