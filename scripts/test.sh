@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
-# Runs every test of the repository: installs what the tests need when it is missing, starts a
-# throw-away PostgreSQL (scripts/postgres.sh), builds once in Release, then runs the .NET test projects,
-# the JavaScript client's unit tests, the ServiceStack client compatibility tests and the benchmark's smoke
-# run (bench/smoke.sh, counted as one test), and prints one closing line with the totals.
+# Runs every test of the repository: installs what the tests need when it is missing, starts a throw-away
+# PostgreSQL (scripts/postgres.sh) and Azurite (scripts/azurite.sh), builds once in Release, then runs the .NET
+# test projects, the JavaScript client's unit tests, the ServiceStack client compatibility tests and the
+# benchmark's smoke run (bench/smoke.sh, counted as one test), and prints one closing line with the totals.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 results=$(mktemp -d)
 cleanup() {
   bash "$root/scripts/postgres.sh" stop "${SERVER_EVENTS_TEST_PGDIR:-}" || true
+  bash "$root/scripts/azurite.sh" stop "${SERVER_EVENTS_TEST_AZURITE_DIR:-}" || true
   rm -rf "$results"
 }
 trap cleanup EXIT
@@ -36,6 +37,12 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 echo "== starting PostgreSQL"
 pg_env=$(bash scripts/postgres.sh start)
 eval "$pg_env"
+
+# The Orleans tier's process tests use it (SERVER_EVENTS_TEST_AZURITE); installed from npm when missing, stopped
+# and deleted at exit. The tests that take storage away start private ones with the same script.
+echo "== starting Azurite"
+azurite_env=$(bash scripts/azurite.sh start)
+eval "$azurite_env"
 
 echo "== building (Release)"
 dotnet build OrleansEvents.slnx -c Release -nologo -v quiet

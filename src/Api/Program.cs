@@ -10,6 +10,10 @@ if (string.Equals(builder.Configuration["ServerEvents:Cluster:Provider"], "Postg
 {
     builder.Services.AddServerEventsPostgres(builder.Configuration);
 }
+else if (string.Equals(builder.Configuration["ServerEvents:Cluster:Provider"], "Orleans", StringComparison.OrdinalIgnoreCase))
+{
+    builder.Services.AddServerEventsOrleans(builder.Configuration);
+}
 
 builder.Services.AddServerEvents();
 builder.Services.AddOptions<ChatOptions>().BindConfiguration(ChatOptions.SectionName);

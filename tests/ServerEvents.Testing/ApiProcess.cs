@@ -7,8 +7,9 @@ using System.Text;
 namespace ServerEvents.Testing;
 
 /// <summary>
-/// A real <c>src/Api</c> process (Release build) started with the given environment and arguments: for tests of
-/// several nodes, of start-up failures, and of how the process ends (SIGTERM, SIGKILL).
+/// A real <c>src/Api</c> process (Release build), or another server assembly of this repository such as
+/// <c>src/Silo</c>, started with the given environment and arguments: for tests of several nodes, of start-up
+/// failures, and of how the process ends (SIGTERM, SIGKILL).
 /// </summary>
 public sealed class ApiProcess : IAsyncDisposable
 {
@@ -55,24 +56,31 @@ public sealed class ApiProcess : IAsyncDisposable
     }
 
     /// <summary>The Api assembly: <c>SERVER_EVENTS_API_DLL</c>, or the Release build in this repository.</summary>
-    public static string DllPath
+    public static string DllPath => AssemblyPath("SERVER_EVENTS_API_DLL", "Api", "ServerEvents.Api.dll");
+
+    /// <summary>
+    /// A server assembly: the path in <paramref name="variable"/>, or the Release build of <c>src/</c><paramref name="project"/>.
+    /// </summary>
+    public static string AssemblyPath(string variable, string project, string assembly)
     {
-        get
-        {
-            var path = Environment.GetEnvironmentVariable("SERVER_EVENTS_API_DLL")
-                ?? Path.Combine(RepositoryRoot(), "src", "Api", "bin", "Release", "net10.0", "ServerEvents.Api.dll");
-            return File.Exists(path)
-                ? path
-                : throw new InvalidOperationException($"{path} is missing: run 'dotnet build -c Release src/Api' first (scripts/test.sh does), or set SERVER_EVENTS_API_DLL.");
-        }
+        var path = Environment.GetEnvironmentVariable(variable)
+            ?? Path.Combine(RepositoryRoot(), "src", project, "bin", "Release", "net10.0", assembly);
+        return File.Exists(path)
+            ? path
+            : throw new InvalidOperationException($"{path} is missing: run 'dotnet build -c Release src/{project}' first (scripts/test.sh does), or set {variable}.");
     }
 
     /// <summary>
     /// Starts the Api. Each entry of <paramref name="environment"/> is set in the process's environment, or removed
     /// from what it inherits when its value is null.
     /// </summary>
-    public static ApiProcess Start(IReadOnlyDictionary<string, string?> environment, IEnumerable<string> arguments, Uri baseAddress)
+    public static ApiProcess Start(IReadOnlyDictionary<string, string?> environment, IEnumerable<string> arguments, Uri baseAddress) =>
+        Start(DllPath, environment, arguments, baseAddress);
+
+    /// <summary>Starts the server assembly at <paramref name="assemblyPath"/>, as <see cref="Start(IReadOnlyDictionary{string, string?}, IEnumerable{string}, Uri)"/> starts the Api.</summary>
+    public static ApiProcess Start(string assemblyPath, IReadOnlyDictionary<string, string?> environment, IEnumerable<string> arguments, Uri baseAddress)
     {
+        ArgumentNullException.ThrowIfNull(assemblyPath);
         ArgumentNullException.ThrowIfNull(environment);
         ArgumentNullException.ThrowIfNull(arguments);
         var info = new ProcessStartInfo("dotnet")
@@ -81,7 +89,7 @@ public sealed class ApiProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        info.ArgumentList.Add(DllPath);
+        info.ArgumentList.Add(assemblyPath);
         foreach (var argument in arguments)
         {
             info.ArgumentList.Add(argument);
@@ -104,10 +112,15 @@ public sealed class ApiProcess : IAsyncDisposable
     }
 
     /// <summary>Starts the Api (see <see cref="Start"/>) and waits until <paramref name="readyPath"/> answers 200.</summary>
+    public static Task<ApiProcess> StartAsync(
+        IReadOnlyDictionary<string, string?> environment, IEnumerable<string> arguments, Uri baseAddress, string readyPath, TimeSpan timeout) =>
+        StartAsync(DllPath, environment, arguments, baseAddress, readyPath, timeout);
+
+    /// <summary>Starts the server assembly at <paramref name="assemblyPath"/> and waits until <paramref name="readyPath"/> answers 200.</summary>
     public static async Task<ApiProcess> StartAsync(
-        IReadOnlyDictionary<string, string?> environment, IEnumerable<string> arguments, Uri baseAddress, string readyPath, TimeSpan timeout)
+        string assemblyPath, IReadOnlyDictionary<string, string?> environment, IEnumerable<string> arguments, Uri baseAddress, string readyPath, TimeSpan timeout)
     {
-        var node = Start(environment, arguments, baseAddress);
+        var node = Start(assemblyPath, environment, arguments, baseAddress);
         try
         {
             await node.WaitUntilAnsweringAsync(readyPath, timeout).ConfigureAwait(false);
@@ -222,7 +235,8 @@ public sealed class ApiProcess : IAsyncDisposable
         }
     }
 
-    private static string RepositoryRoot()
+    /// <summary>The repository's root folder (the one holding <c>OrleansEvents.slnx</c>), found above the test assembly.</summary>
+    public static string RepositoryRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {

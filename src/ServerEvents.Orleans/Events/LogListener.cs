@@ -1,0 +1,362 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Streams;
+using ServerEvents.Cluster;
+using ServerEvents.Grains.Events;
+using ServerEvents.Grains.Hosting;
+
+namespace ServerEvents.Orleans.Events;
+
+/// <summary>
+/// This front-end's end of the fan-out: one subscription to the log's broadcast stream (per node, not per connection)
+/// whose batches are handed to the attached sinks one item at a time, in position order and without holes. Streams
+/// are not a durability guarantee, so the stream is only the fast path: an item that arrives ahead of its turn, or a
+/// watermark (the tick's committed position) past what was handed over, is filled by reading the log first; and when
+/// the stream stays silent past <see cref="OrleansClusterOptions.StreamSilenceTimeout"/> (the sequencer ticks every
+/// second), the subscription is taken as lost, made again, and the node catches up from the log.
+/// </summary>
+public sealed partial class LogListener : IHostedService, IAsyncDisposable, IAsyncObserver<LogBatch>
+{
+    private const int CatchUpBatch = 1000;
+
+    // Made at first use: a client resolves a grain interface to its grain type, and initialises its stream providers,
+    // only once it has connected to the cluster, which is after the host has constructed this.
+    private readonly Lazy<IEventLogGrain> _log;
+    private readonly Lazy<IAsyncStream<LogBatch>> _stream;
+    private readonly OrleansClusterOptions _options;
+    private readonly ILogger<LogListener> _logger;
+    private readonly Lock _gate = new();
+    private readonly List<IClusterEventSink> _sinks = [];
+    private readonly Channel<LogBatch> _inbox = Channel.CreateUnbounded<LogBatch>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly CancellationTokenSource _stopping = new();
+    private StreamSubscriptionHandle<LogBatch>? _subscription;
+    private Task? _loop;
+    private long _epoch;
+    private long _lastHeard;
+    private int _disposed;
+
+    // The last position handed to the sinks; -1 until the listener has started and read the head.
+    private long _dispatched = -1;
+
+    /// <summary>Creates the listener.</summary>
+    public LogListener(IClusterClient client, IOptions<OrleansClusterOptions> options, ILogger<LogListener> logger)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(options);
+        _options = options.Value;
+        _log = new(() => client.GetGrain<IEventLogGrain>(_options.Scope));
+        _stream = new(() => client.GetStreamProvider(OrleansNames.StreamProvider).GetStream<LogBatch>(FanOutStream.Id(_options.Scope)));
+        _logger = logger;
+    }
+
+    /// <summary>How many times the stream subscription was found lost and made again.</summary>
+    public int Resubscriptions { get; private set; }
+
+    /// <summary>The last position handed to the sinks.</summary>
+    public long Dispatched => Interlocked.Read(ref _dispatched);
+
+    /// <summary>Attaches a sink; callable before the listener has started.</summary>
+    public IDisposable Attach(IClusterEventSink sink)
+    {
+        ArgumentNullException.ThrowIfNull(sink);
+        lock (_gate)
+        {
+            if (_dispatched >= 0)
+            {
+                sink.OnAttached(_dispatched);
+            }
+
+            _sinks.Add(sink);
+        }
+
+        return new Attachment(this, sink);
+    }
+
+    /// <summary>Subscribes, then reads the head, so nothing committed between the two is missed.</summary>
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        _subscription = await _stream.Value.SubscribeAsync(this).WaitAsync(cancellationToken).ConfigureAwait(false);
+        var head = await _log.Value.GetHeadAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+        lock (_gate)
+        {
+            _epoch = head.Epoch;
+            _dispatched = head.Committed;
+            foreach (var sink in _sinks)
+            {
+                sink.OnAttached(head.Committed);
+            }
+        }
+
+        _lastHeard = TimeProvider.System.GetTimestamp();
+        LogListening(_options.Scope, head.Committed);
+        _loop = RunAsync(_stopping.Token);
+    }
+
+    /// <inheritdoc />
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (_loop is null)
+        {
+            return;
+        }
+
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        await _loop.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await UnsubscribeAsync().ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        if (_loop is not null)
+        {
+            await _loop.ConfigureAwait(false);
+        }
+
+        _stopping.Dispose();
+    }
+
+    /// <inheritdoc />
+    Task IAsyncObserver<LogBatch>.OnNextAsync(LogBatch item, StreamSequenceToken? token)
+    {
+        _inbox.Writer.TryWrite(item);
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    Task IAsyncObserver<LogBatch>.OnCompletedAsync() => Task.CompletedTask;
+
+    /// <inheritdoc />
+    Task IAsyncObserver<LogBatch>.OnErrorAsync(Exception ex)
+    {
+        LogStreamError(ex, _options.Scope);
+        return Task.CompletedTask;
+    }
+
+    private async Task RunAsync(CancellationToken stoppingToken)
+    {
+        await Task.Yield();
+        var check = TimeSpan.FromTicks(Math.Max(_options.StreamSilenceTimeout.Ticks / 3, TimeSpan.FromMilliseconds(50).Ticks));
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                using var wait = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+                wait.CancelAfter(check);
+                LogBatch? batch = null;
+                try
+                {
+                    batch = await _inbox.Reader.ReadAsync(wait.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
+                {
+                }
+
+                if (batch is not null)
+                {
+                    _lastHeard = TimeProvider.System.GetTimestamp();
+                    await HandleAsync(batch).ConfigureAwait(false);
+                }
+                else if (TimeProvider.System.GetElapsedTime(_lastHeard) > _options.StreamSilenceTimeout)
+                {
+                    await RecoverAsync().ConfigureAwait(false);
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception ex)
+            {
+                // The cluster is away: the silence check tries again, so nothing is lost, only late.
+                LogCatchUpFailed(ex, _options.Scope, _dispatched);
+                _lastHeard = TimeProvider.System.GetTimestamp();
+            }
+        }
+    }
+
+    /// <summary>The stream went silent: subscribe again, then catch up to the head.</summary>
+    private async Task RecoverAsync()
+    {
+        _lastHeard = TimeProvider.System.GetTimestamp();
+        await UnsubscribeAsync().ConfigureAwait(false);
+        _subscription = await _stream.Value.SubscribeAsync(this).ConfigureAwait(false);
+        Resubscriptions++;
+        var head = await _log.Value.GetHeadAsync().ConfigureAwait(false);
+        var missed = await HandleAsync(head).ConfigureAwait(false);
+        LogResubscribed(_options.Scope, missed);
+    }
+
+    private async Task<int> HandleAsync(LogBatch batch)
+    {
+        if (batch.Epoch != _epoch)
+        {
+            // The log was created anew (its storage was lost): its positions start again, so continue from there.
+            var restart = batch.Items.Count > 0 ? batch.Items[0].Position - 1 : batch.Committed;
+            LogNewEpoch(_options.Scope, _epoch, batch.Epoch, _dispatched, restart);
+            _epoch = batch.Epoch;
+            Interlocked.Exchange(ref _dispatched, Math.Min(_dispatched, restart));
+        }
+
+        var handed = 0;
+        foreach (var item in batch.Items)
+        {
+            if (item.Position <= _dispatched)
+            {
+                continue;
+            }
+
+            if (item.Position > _dispatched + 1)
+            {
+                handed += await CatchUpAsync(item.Position - 1).ConfigureAwait(false);
+            }
+
+            if (item.Position == _dispatched + 1)
+            {
+                Dispatch(item);
+                handed++;
+            }
+        }
+
+        if (batch.Committed > _dispatched)
+        {
+            handed += await CatchUpAsync(batch.Committed).ConfigureAwait(false);
+        }
+
+        return handed;
+    }
+
+    /// <summary>Hands over every logged item after the last one handed over, through <paramref name="through"/>.</summary>
+    private async Task<int> CatchUpAsync(long through)
+    {
+        var handed = 0;
+        while (_dispatched < through)
+        {
+            var read = await _log.Value.ReadItemsAsync(_dispatched, CatchUpBatch).ConfigureAwait(false);
+            if (read.Items.Count == 0)
+            {
+                break;
+            }
+
+            foreach (var item in read.Items)
+            {
+                if (item.Position <= _dispatched)
+                {
+                    continue;
+                }
+
+                if (item.Position != _dispatched + 1)
+                {
+                    // Positions have no holes, so only retention can have removed these: the node was away too long.
+                    LogTrimmedWhileAway(_dispatched + 1, item.Position - 1);
+                }
+
+                Dispatch(item);
+                handed++;
+            }
+        }
+
+        return handed;
+    }
+
+    private void Dispatch(LogItem item)
+    {
+        lock (_gate)
+        {
+            if (item.Event is { } logged)
+            {
+                var clusterEvent = item.ToClusterEvent(logged);
+                foreach (var sink in _sinks)
+                {
+                    try
+                    {
+                        sink.OnEvent(clusterEvent);
+                    }
+                    catch (Exception ex)
+                    {
+                        LogSinkFailed(ex, item.Position);
+                    }
+                }
+            }
+            else if (item.Signal is { } signal)
+            {
+                var clusterSignal = signal.ToClusterSignal();
+                foreach (var sink in _sinks)
+                {
+                    try
+                    {
+                        sink.OnSignal(clusterSignal);
+                    }
+                    catch (Exception ex)
+                    {
+                        LogSinkFailed(ex, item.Position);
+                    }
+                }
+            }
+
+            Interlocked.Exchange(ref _dispatched, item.Position);
+        }
+    }
+
+    private async Task UnsubscribeAsync()
+    {
+        if (_subscription is { } subscription)
+        {
+            _subscription = null;
+            try
+            {
+                await subscription.UnsubscribeAsync().ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                // A subscription on a silo that is gone cannot be removed and is dropped with the silo.
+                LogUnsubscribeFailed(ex, _options.Scope);
+            }
+        }
+    }
+
+    private void Detach(IClusterEventSink sink)
+    {
+        lock (_gate)
+        {
+            _sinks.Remove(sink);
+        }
+    }
+
+    [LoggerMessage(1, LogLevel.Information, "Listening to the log of {Scope} from position {Position}", EventName = "Listening")]
+    private partial void LogListening(string scope, long position);
+
+    [LoggerMessage(2, LogLevel.Warning, "The fan-out stream of {Scope} went silent; subscribed again and caught up {Missed} items from the log", EventName = "Resubscribed")]
+    private partial void LogResubscribed(string scope, int missed);
+
+    [LoggerMessage(3, LogLevel.Warning, "Could not catch up with the log of {Scope} after position {Position}; trying again", EventName = "CatchUpFailed")]
+    private partial void LogCatchUpFailed(Exception exception, string scope, long position);
+
+    [LoggerMessage(4, LogLevel.Error, "Positions {From} to {Through} were trimmed from the log before this node could read them", EventName = "TrimmedWhileAway")]
+    private partial void LogTrimmedWhileAway(long from, long through);
+
+    [LoggerMessage(5, LogLevel.Error, "A sink failed to take position {Position}", EventName = "SinkFailed")]
+    private partial void LogSinkFailed(Exception exception, long position);
+
+    [LoggerMessage(6, LogLevel.Error, "The log of {Scope} has a new epoch ({OldEpoch} -> {NewEpoch}); continuing from position {Restart} instead of {Position}", EventName = "NewEpoch")]
+    private partial void LogNewEpoch(string scope, long oldEpoch, long newEpoch, long position, long restart);
+
+    [LoggerMessage(7, LogLevel.Warning, "The fan-out stream of {Scope} reported an error", EventName = "StreamError")]
+    private partial void LogStreamError(Exception exception, string scope);
+
+    [LoggerMessage(8, LogLevel.Debug, "Could not remove the old stream subscription of {Scope}", EventName = "UnsubscribeFailed")]
+    private partial void LogUnsubscribeFailed(Exception exception, string scope);
+
+    private sealed class Attachment(LogListener listener, IClusterEventSink sink) : IDisposable
+    {
+        public void Dispose() => listener.Detach(sink);
+    }
+}

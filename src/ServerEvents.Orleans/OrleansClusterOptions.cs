@@ -1,0 +1,29 @@
+namespace ServerEvents.Orleans;
+
+/// <summary>How a front-end uses the Orleans tier, bound from <c>ServerEvents:Cluster:Orleans</c>.</summary>
+public sealed class OrleansClusterOptions
+{
+    /// <summary>The configuration section.</summary>
+    public const string SectionName = "ServerEvents:Cluster:Orleans";
+
+    /// <summary>
+    /// The name every grain of this tier is keyed under: front-ends with the same scope share one directory, log and
+    /// history. Default <c>server-events</c>; tests give each tier its own.
+    /// </summary>
+    public string Scope { get; set; } = "server-events";
+
+    /// <summary>How long a front-end counts as alive after it last renewed its registration. Default 15 s.</summary>
+    public TimeSpan NodeTimeout { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>How often a front-end renews its registration. Default 5 s.</summary>
+    public TimeSpan NodeRenewInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// How long the fan-out stream may stay silent before the front-end assumes its subscription was lost (a silo
+    /// restart), subscribes again and catches up from the log. The sequencer ticks every second. Default 3 s.
+    /// </summary>
+    public TimeSpan StreamSilenceTimeout { get; set; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>How long the health check waits for the cluster and its storage. Default 5 s.</summary>
+    public TimeSpan HealthCheckTimeout { get; set; } = TimeSpan.FromSeconds(5);
+}

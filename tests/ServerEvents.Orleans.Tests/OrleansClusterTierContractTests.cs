@@ -1,0 +1,14 @@
+using ServerEvents.Cluster;
+
+namespace ServerEvents.Orleans.Tests;
+
+/// <summary>The cluster tier contract, against the Orleans tier on an in-process cluster: every test gets its own scope.</summary>
+[Collection(OrleansClusterCollection.Name)]
+public sealed class OrleansClusterTierContractTests(OrleansTestCluster cluster) : ClusterTierContractTests
+{
+    protected override async Task<StartedClusterTier> StartTierAsync(EventLogRetention retention, TimeProvider time)
+    {
+        var node = await OrleansTierNode.StartAsync(cluster, OrleansTierNode.NewScope(), retention, time);
+        return new StartedClusterTier(node.Tier, node.NodeId, node.DisposeAsync);
+    }
+}

@@ -1,0 +1,52 @@
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Hosting;
+using Orleans.Storage;
+using Orleans.TestingHost;
+using ServerEvents.Grains.Hosting;
+
+namespace ServerEvents.Orleans.Tests;
+
+/// <summary>
+/// One in-process Orleans cluster for the whole test run, set up as a real silo is (memory grain storage named as the
+/// grains expect, memory streams): starting a cluster takes seconds, so tests share it and each uses its own scope.
+/// </summary>
+public sealed class OrleansTestCluster : IAsyncLifetime
+{
+    private const string MemoryStorage = "server-events-memory";
+
+    /// <summary>The cluster.</summary>
+    public InProcessTestCluster Cluster { get; private set; } = null!;
+
+    /// <summary>The grain storage of the (only) silo.</summary>
+    public RecordingGrainStorage Storage =>
+        (RecordingGrainStorage)Cluster.Silos[0].ServiceProvider.GetRequiredKeyedService<IGrainStorage>(OrleansNames.GrainStorage);
+
+    /// <inheritdoc />
+    public async Task InitializeAsync()
+    {
+        var builder = new InProcessTestClusterBuilder(1);
+        builder.ConfigureSilo((_, silo) =>
+        {
+            silo.AddMemoryGrainStorage(OrleansNames.PubSubStore);
+            silo.AddMemoryGrainStorage(MemoryStorage);
+            silo.Services.AddKeyedSingleton<IGrainStorage>(
+                OrleansNames.GrainStorage,
+                (sp, _) => new RecordingGrainStorage(sp.GetRequiredKeyedService<IGrainStorage>(MemoryStorage)));
+            silo.AddServerEventsGrains();
+        });
+        builder.ConfigureClient(client => client.AddServerEventsStreams());
+        Cluster = builder.Build();
+        await Cluster.DeployAsync();
+    }
+
+    /// <inheritdoc />
+    public async Task DisposeAsync() => await Cluster.DisposeAsync();
+}
+
+/// <summary>The tests that share the cluster.</summary>
+[CollectionDefinition(Name)]
+public sealed class OrleansClusterCollection : ICollectionFixture<OrleansTestCluster>
+{
+    /// <summary>The collection's name.</summary>
+    public const string Name = "Orleans cluster";
+}
