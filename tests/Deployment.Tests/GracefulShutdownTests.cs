@@ -17,7 +17,7 @@ public sealed class GracefulShutdownTests(ITestOutputHelper output)
     public async Task After_SIGTERM_a_node_refuses_new_streams_exits_cleanly_and_its_clients_resume_elsewhere_missing_nothing()
     {
         // The publisher posts far faster than the chat's per-user rate limit allows.
-        static Dictionary<string, string> Environment(int port) =>
+        static Dictionary<string, string?> Environment(int port) =>
             new(ContainerAppNode.ContainerAppsEnvironment(port)) { ["Chat__RateLimitPermits"] = "1000000" };
 
         await using var doomed = await ContainerAppNode.StartAsync(Environment);

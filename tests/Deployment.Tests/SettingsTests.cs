@@ -62,6 +62,16 @@ public sealed class SettingsTests
         }
     }
 
+    [Theory]
+    [InlineData("orleans", "Orleans")]
+    [InlineData("postgres", "Postgres")]
+    public async Task The_api_gets_the_cluster_provider_its_program_selects_the_tier_by(string clusterTier, string provider)
+    {
+        var topology = await CompiledInfrastructure.DeployAsync(("clusterTier", clusterTier), ("postgresAdminPassword", "not-a-real-password"));
+        Assert.Equal(provider, Topology.EnvironmentOf(Assert.Single(topology.AppsRunning("api")))["ServerEvents__Cluster__Provider"]);
+        Assert.Contains($"builder.Configuration[\"ServerEvents:Cluster:Provider\"], \"{provider}\"", Repository.Read("src/Api/Program.cs"), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task The_postgres_connection_string_reaches_the_name_the_postgres_tier_reads()
     {

@@ -149,6 +149,11 @@ public sealed class TopologyTests
 
             Assert.Equal(port, Dockerfiles.HttpPort(container));
         }
+
+        // Both paths are mapped by the app the container runs.
+        var program = Repository.Read(Dockerfiles.ProjectOf[container] + "/Program.cs");
+        Assert.Contains("MapHealthChecks(\"/health\"", program, StringComparison.Ordinal);
+        Assert.Contains("MapHealthChecks(\"/health/ready\"", program, StringComparison.Ordinal);
     }
 
     [Fact]
