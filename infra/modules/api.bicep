@@ -1,5 +1,6 @@
-// The api container app: the front-end replicas of src/Api on the PostgreSQL cluster tier, behind the
-// environment's external HTTPS ingress. azd finds it by the `azd-service-name: api` tag (azure.yaml).
+// The api container app: the front-end replicas of src/Api (they hold the SSE streams), behind the environment's
+// external HTTPS ingress, on the cluster tier main.bicep chose (Orleans or PostgreSQL). azd finds it by the
+// `azd-service-name: api` tag (azure.yaml).
 @description('Container app name.')
 param name string
 param location string
@@ -13,9 +14,22 @@ param containerRegistryLoginServer string
 @description('Resource id of the user-assigned identity holding AcrPull on the registry.')
 param identityId string
 
+@allowed([
+  'Orleans'
+  'Postgres'
+])
+@description('The cluster tier the replicas run (ServerEvents:Cluster:Provider).')
+param clusterProvider string
+
+@description('The tier\'s non-secret settings (name/value pairs): the Orleans storage endpoints, identity and cluster id.')
+param clusterSettings array = []
+
 @secure()
-@description('The Npgsql connection string of the shared PostgreSQL.')
-param postgresConnectionString string
+@description('The Npgsql connection string of the shared PostgreSQL (the Postgres tier only).')
+param postgresConnectionString string = ''
+
+@description('The workload profile to run on; empty in a consumption-only environment.')
+param workloadProfileName string = ''
 
 @description('Whether the app exists already (azd sets SERVICE_API_RESOURCE_EXISTS); its current image is then kept.')
 param exists bool = false
@@ -42,7 +56,7 @@ module latest 'fetch-latest-image.bicep' = {
   }
 }
 
-resource app 'Microsoft.App/containerApps@2024-03-01' = {
+resource app 'Microsoft.App/containerApps@2025-01-01' = {
   name: name
   location: location
   tags: union(tags, { 'azd-service-name': 'api' })
@@ -53,7 +67,8 @@ resource app 'Microsoft.App/containerApps@2024-03-01' = {
     }
   }
   properties: {
-    managedEnvironmentId: containerAppsEnvironmentId
+    environmentId: containerAppsEnvironmentId
+    workloadProfileName: empty(workloadProfileName) ? null : workloadProfileName
     configuration: {
       activeRevisionsMode: 'Single'
       ingress: {
@@ -71,12 +86,14 @@ resource app 'Microsoft.App/containerApps@2024-03-01' = {
           identity: identityId
         }
       ]
-      secrets: [
-        {
-          name: 'postgres-connection'
-          value: postgresConnectionString
-        }
-      ]
+      secrets: empty(postgresConnectionString)
+        ? []
+        : [
+            {
+              name: 'postgres-connection'
+              value: postgresConnectionString
+            }
+          ]
     }
     template: {
       containers: [
@@ -87,26 +104,33 @@ resource app 'Microsoft.App/containerApps@2024-03-01' = {
             cpu: json('0.5')
             memory: '1Gi'
           }
-          env: [
-            {
-              name: 'ASPNETCORE_HTTP_PORTS'
-              value: string(port)
-            }
-            {
-              // The ingress terminates TLS: honour X-Forwarded-Proto so the absolute URLs in cmd.onConnect
-              // (heartbeatUrl, unRegisterUrl) are https and the session cookie is Secure.
-              name: 'ASPNETCORE_FORWARDEDHEADERS_ENABLED'
-              value: 'true'
-            }
-            {
-              name: 'ServerEvents__Cluster__Provider'
-              value: 'Postgres'
-            }
-            {
-              name: 'ConnectionStrings__Postgres'
-              secretRef: 'postgres-connection'
-            }
-          ]
+          env: concat(
+            [
+              {
+                name: 'ASPNETCORE_HTTP_PORTS'
+                value: string(port)
+              }
+              {
+                // The ingress terminates TLS: honour X-Forwarded-Proto so the absolute URLs in cmd.onConnect
+                // (heartbeatUrl, unRegisterUrl) are https and the session cookie is Secure.
+                name: 'ASPNETCORE_FORWARDEDHEADERS_ENABLED'
+                value: 'true'
+              }
+              {
+                name: 'ServerEvents__Cluster__Provider'
+                value: clusterProvider
+              }
+            ],
+            empty(postgresConnectionString)
+              ? []
+              : [
+                  {
+                    name: 'ConnectionStrings__Postgres'
+                    secretRef: 'postgres-connection'
+                  }
+                ],
+            clusterSettings
+          )
           probes: [
             {
               // Liveness: the process answers. Deliberately not the database check, so an outage of PostgreSQL
@@ -121,7 +145,8 @@ resource app 'Microsoft.App/containerApps@2024-03-01' = {
               failureThreshold: 3
             }
             {
-              // Readiness: the cluster tier answers (SELECT 1); a replica without its database takes no traffic.
+              // Readiness: the cluster tier answers (PostgreSQL: SELECT 1; Orleans: the client is connected to a
+              // gateway); a replica without its tier takes no traffic.
               type: 'Readiness'
               httpGet: {
                 path: '/health/ready'

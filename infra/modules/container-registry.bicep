@@ -1,8 +1,9 @@
-// The registry azd pushes the api image to, and the user-assigned identity the container app pulls it with
-// (AcrPull), so no registry password exists anywhere.
+// The registry azd pushes the api and silo images to, and the user-assigned identity the container apps run as:
+// it pulls the images (AcrPull), so no registry password exists anywhere, and the Orleans topology gives it the
+// storage data roles too (storage.bicep).
 @description('Registry name: 5-50 alphanumeric characters, globally unique.')
 param name string
-@description('Name of the user-assigned identity that pulls images.')
+@description('Name of the user-assigned identity the apps run as.')
 param identityName string
 param location string
 param tags object = {}
@@ -56,3 +57,4 @@ output name string = registry.name
 output loginServer string = registry.properties.loginServer
 output identityId string = identity.id
 output identityPrincipalId string = identity.properties.principalId
+output identityClientId string = identity.properties.clientId

@@ -9,6 +9,7 @@ param administratorLogin string
 
 @secure()
 @description('Administrator password.')
+@minLength(8)
 param administratorPassword string
 
 @description('The database the cluster tier uses.')

@@ -1,6 +1,4 @@
-using System.Globalization;
 using System.Net;
-using System.Text.Json;
 using Xunit.Abstractions;
 
 namespace Deployment.Tests;
@@ -18,14 +16,8 @@ public sealed class GracefulShutdownTests(ITestOutputHelper output)
     [Fact]
     public async Task After_SIGTERM_a_node_refuses_new_streams_exits_cleanly_and_its_clients_resume_elsewhere_missing_nothing()
     {
-        // The publisher posts far faster than the chat's per-user rate limit allows, anonymously, to a whole channel.
-        static Dictionary<string, string> Environment(int port) =>
-            new(ContainerAppNode.ContainerAppsEnvironment(port))
-            {
-                ["Chat__RateLimitPermits"] = "1000000",
-                ["Chat__RemoteControlRequiresSignIn"] = "false",
-                ["Chat__ChannelRemoteControlRequiresAdministrator"] = "false",
-            };
+        static Dictionary<string, string?> Environment(int port) =>
+            new(ContainerAppNode.ContainerAppsEnvironment(port).Concat(ChannelPublisher.NodeSettings));
 
         await using var doomed = await ContainerAppNode.StartAsync(Environment);
         await using var survivor = await ContainerAppNode.StartAsync(Environment);
@@ -39,7 +31,7 @@ public sealed class GracefulShutdownTests(ITestOutputHelper output)
                 clients.Add(await ResumingClient.StartAsync(doomed, survivor, channel));
             }
 
-            await using var publisher = await Publisher.StartAsync(survivor, channel);
+            await using var publisher = await ChannelPublisher.StartAsync(survivor, channel);
             await Task.WhenAll(clients.Select(c => c.WaitForNumbersAsync(30)));
 
             doomed.Terminate();
@@ -151,7 +143,7 @@ public sealed class GracefulShutdownTests(ITestOutputHelper output)
         }
 
         /// <summary>The published numbers received on both streams, in order.</summary>
-        public List<int> Numbers => [.. Frames.Where(f => f.Selector == Publisher.Selector).Select(f => int.Parse(JsonSerializer.Deserialize<string>(f.Body)!, CultureInfo.InvariantCulture))];
+        public List<int> Numbers => ChannelPublisher.Numbers(Frames);
 
         public static async Task<ResumingClient> StartAsync(ApiProcess doomed, ApiProcess survivor, string channel)
         {
@@ -203,88 +195,6 @@ public sealed class GracefulShutdownTests(ITestOutputHelper output)
 
             _second = await EventStreamReader.OpenAsync(_toSurvivor, "event-stream?channels=" + channel, lastId).ConfigureAwait(false);
             _resumed.TrySetResult();
-        }
-    }
-
-    /// <summary>Posts 1, 2, 3, ... to the channel through the survivor's chat relay until stopped.</summary>
-    private sealed class Publisher : IAsyncDisposable
-    {
-        public const string Selector = "cmd.n";
-
-        private readonly HttpClient _client;
-        private readonly EventStreamReader _own;
-        private readonly CancellationTokenSource _stop = new();
-        private readonly Task<int> _loop;
-
-        private Publisher(HttpClient client, EventStreamReader own, string channel)
-        {
-            _client = client;
-            _own = own;
-            _loop = Task.Run(() => PublishAsync(channel));
-        }
-
-        public static async Task<Publisher> StartAsync(ApiProcess node, string channel)
-        {
-            // The relay only posts as a subscription of the caller's own session.
-            var client = node.CreateClient();
-            client.DefaultRequestHeaders.Add("Cookie", "ss-id=publisher" + Guid.NewGuid().ToString("N"));
-            var own = await EventStreamReader.OpenAsync(client, "event-stream?channels=" + channel);
-            return new Publisher(client, own, channel);
-        }
-
-        /// <summary>Stops publishing; returns how many numbers were published.</summary>
-        public async Task<int> StopAsync()
-        {
-            await _stop.CancelAsync();
-            return await _loop;
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            if (!_stop.IsCancellationRequested)
-            {
-                await _stop.CancelAsync();
-            }
-
-            try
-            {
-                await _loop;
-            }
-            catch (Exception ex) when (ex is HttpRequestException or InvalidOperationException)
-            {
-                // Reported through StopAsync in a passing run.
-            }
-
-            await _own.DisposeAsync();
-            _client.Dispose();
-            _stop.Dispose();
-        }
-
-        private async Task<int> PublishAsync(string channel)
-        {
-            var published = 0;
-            while (!_stop.IsCancellationRequested)
-            {
-                var next = (published + 1).ToString(CultureInfo.InvariantCulture);
-                using var body = new FormUrlEncodedContent(new Dictionary<string, string>
-                {
-                    ["from"] = _own.SubscriptionId,
-                    ["selector"] = Selector,
-                    ["message"] = next,
-                });
-
-                // Not cancelled mid-request: a post that reached the server may have been published.
-                using var response = await _client.PostAsync($"channels/{channel}/raw", body, CancellationToken.None);
-                if (!response.IsSuccessStatusCode)
-                {
-                    throw new InvalidOperationException($"publishing {next} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
-                }
-
-                published++;
-                await Task.Delay(5, CancellationToken.None);
-            }
-
-            return published;
         }
     }
 }

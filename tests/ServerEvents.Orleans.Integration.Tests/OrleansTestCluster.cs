@@ -49,7 +49,8 @@ public sealed class OrleansTestCluster : IAsyncDisposable
 
     /// <summary>
     /// The settings of a front-end: the Orleans tier, short server-events timings (a 5 s idle timeout, so a dead
-    /// front-end's subscribers are expired while a test waits) and no chat rate limit (tests publish in bursts).
+    /// front-end's subscribers are expired while a test waits) and no chat rate limits, per user or per address (tests
+    /// publish in bursts from one address).
     /// </summary>
     public Dictionary<string, string?> FrontEndSettings()
     {
@@ -62,6 +63,7 @@ public sealed class OrleansTestCluster : IAsyncDisposable
         settings["ServerEvents__HeartbeatInterval"] = "00:00:01";
         settings["ServerEvents__ExpirySweepInterval"] = "00:00:00.250";
         settings["Chat__RateLimitPermits"] = "1000000";
+        settings["RateLimits__PostsPerAddress__PermitLimit"] = "1000000";
         return settings;
     }
 

@@ -56,9 +56,10 @@ public static class ServerEventsSiloHostingExtensions
         return builder;
     }
 
-    // With an advertised address, the silo listens on it only, so several silos on one machine (127.0.0.1 with
-    // their own ports) never bind each other's endpoints; without one, Orleans advertises the host's first
-    // non-loopback address and listens on every address, as a container needs.
+    // A loopback advertised address means several silos on one machine (127.0.0.1 with their own ports): each listens
+    // on it only, so none binds another's endpoints. Any other advertised address may not be on the host at all (in
+    // Azure Container Apps it is the environment's static IP, which the ingress forwards to the container), so the
+    // silo listens on every address. Without one, Orleans advertises the host's first non-loopback address.
     private static void ConfigureEndpoints(ISiloBuilder silo, OrleansClusterSettings cluster)
     {
         if (string.IsNullOrWhiteSpace(cluster.AdvertisedIPAddress))
@@ -73,6 +74,6 @@ public static class ServerEventsSiloHostingExtensions
                 $"{OrleansClusterSettings.SectionName}:{nameof(OrleansClusterSettings.AdvertisedIPAddress)} must be an IP address; it is '{cluster.AdvertisedIPAddress}'.");
         }
 
-        silo.ConfigureEndpoints(address, cluster.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: false);
+        silo.ConfigureEndpoints(address, cluster.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: !IPAddress.IsLoopback(address));
     }
 }
