@@ -13,16 +13,17 @@ namespace ServerEvents.Orleans.DataProtection;
 /// </summary>
 public sealed class BlobXmlRepository : IXmlRepository
 {
-    /// <summary>The container the keys are kept in.</summary>
+    /// <summary>The container the keys are kept in by default.</summary>
     public const string ContainerName = "data-protection-keys";
 
     private readonly BlobContainerClient _container;
 
-    /// <summary>Creates the repository over <paramref name="blobs"/>.</summary>
-    public BlobXmlRepository(BlobServiceClient blobs)
+    /// <summary>Creates the repository over <paramref name="blobs"/>, in <paramref name="containerName"/>.</summary>
+    public BlobXmlRepository(BlobServiceClient blobs, string containerName = ContainerName)
     {
         ArgumentNullException.ThrowIfNull(blobs);
-        _container = blobs.GetBlobContainerClient(ContainerName);
+        ArgumentException.ThrowIfNullOrEmpty(containerName);
+        _container = blobs.GetBlobContainerClient(containerName);
     }
 
     /// <inheritdoc />
