@@ -32,7 +32,7 @@ public sealed class ExpiryDepartureTests
         {
             var client = server.CreateClient(new TestUser(name, name, name));
             clients.Add(client);
-            streams.Add(await EventStreamReader.OpenAsync(client, "event-stream?channels=room"));
+            streams.Add(await EventStreamReader.OpenAsync(client, "event-stream?channels=room", heartbeat: false));
         }
 
         Volatile.Write(ref failing, streams[1].SubscriptionId);
