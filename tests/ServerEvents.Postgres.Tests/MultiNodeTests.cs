@@ -117,13 +117,13 @@ public sealed class MultiNodeTests(ThreeNodeCluster cluster) : IClassFixture<Thr
         using var clientB = cluster.B.CreateClient();
         using var clientC = cluster.C.CreateClient();
         await using var watcher = await EventStreamReader.OpenAsync(clientB, "event-stream?channels=" + channel);
-        await using var kept = await EventStreamReader.OpenAsync(clientA, "event-stream?channels=" + channel);
+        await using var kept = await EventStreamReader.OpenAsync(clientA, "event-stream?channels=" + channel, heartbeat: false);
         await using var watcherBeats = new Heartbeats(clientB, watcher.SubscriptionId, TimeSpan.FromMilliseconds(500));
         await using var keptBeats = new Heartbeats(clientC, kept.SubscriptionId, TimeSpan.FromMilliseconds(500));
 
         // A subscription opened after `kept` that never heartbeats: once its leave arrives, `kept` has also gone
         // longer than the idle timeout without a heartbeat to its own node.
-        await using var silent = await EventStreamReader.OpenAsync(clientA, "event-stream?channels=" + channel);
+        await using var silent = await EventStreamReader.OpenAsync(clientA, "event-stream?channels=" + channel, heartbeat: false);
         var leave = await watcher.WaitForAsync(f => f.FullSelector == channel + "@cmd.onLeave", TimeSpan.FromSeconds(20));
 
         Assert.Equal(silent.Connect["userId"], leave.Info["userId"]);
