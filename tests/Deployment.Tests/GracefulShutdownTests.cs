@@ -18,11 +18,12 @@ public sealed class GracefulShutdownTests(ITestOutputHelper output)
     [Fact]
     public async Task After_SIGTERM_a_node_refuses_new_streams_exits_cleanly_and_its_clients_resume_elsewhere_missing_nothing()
     {
-        // The publisher posts far faster than the chat's per-user rate limit allows, anonymously, to a whole channel.
+        // The publisher posts far faster than the chat's per-user and per-address rate limits allow, anonymously, to a whole channel.
         static Dictionary<string, string> Environment(int port) =>
             new(ContainerAppNode.ContainerAppsEnvironment(port))
             {
                 ["Chat__RateLimitPermits"] = "1000000",
+                ["RateLimits__PostsPerAddress__PermitLimit"] = "1000000",
                 ["Chat__RemoteControlRequiresSignIn"] = "false",
                 ["Chat__ChannelRemoteControlRequiresAdministrator"] = "false",
             };
