@@ -267,7 +267,7 @@ public abstract class ClusterTierContractTests : IAsyncLifetime
 
         var items = await sink.WaitForCountAsync(Publishers * PerPublisher * 2);
         var events = items.OfType<ClusterEvent>().ToList();
-        Assert.Equal(events.Select(e => e.Id).Order(), events.Select(e => e.Id));
+        Assert.Equal(events.Select(e => e.Id).Order().Distinct(), events.Select(e => e.Id));
         Assert.Equal(published.SelectMany(ids => ids).Order(), events.Select(e => e.Id));
 
         // Each publisher awaited every call, so its events and signals were committed alternately: a sink must see
