@@ -45,6 +45,15 @@ public sealed class PostgresClusterOptions
     /// <summary>How often the event log is trimmed to the replay retention. Default 10 s.</summary>
     public TimeSpan RetentionSweepInterval { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>How many publishes may wait for the event log on this node; a further one waits for room. Default 10 000.</summary>
+    public int AppendQueueCapacity { get; set; } = 10_000;
+
+    /// <summary>How long a publish waits for room in a full append queue before it fails with a 503. Default 5 s.</summary>
+    public TimeSpan AppendQueueTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long shutdown waits for queued publishes to be appended before it fails the rest. Default 10 s.</summary>
+    public TimeSpan AppendShutdownTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>How long the readiness check waits for <c>SELECT 1</c>. Default 3 s.</summary>
     public TimeSpan HealthCheckTimeout { get; set; } = TimeSpan.FromSeconds(3);
 

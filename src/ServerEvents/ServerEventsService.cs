@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using ServerEvents.Cluster;
 using ServerEvents.Delivery;
 using ServerEvents.Diagnostics;
+using ServerEvents.Expiry;
 using ServerEvents.Hosting;
 using ServerEvents.Protocol;
 using ServerEvents.Subscriptions;
@@ -29,6 +30,7 @@ public sealed partial class ServerEventsService : IServerEvents
     private readonly IOptionsMonitor<ServerEventsOptions> _options;
     private readonly TimeProvider _time;
     private readonly ILogger<ServerEventsService> _logger;
+    private readonly PendingDepartures _pendingDepartures = new();
 
     /// <summary>Creates the service.</summary>
     public ServerEventsService(
@@ -138,15 +140,48 @@ public sealed partial class ServerEventsService : IServerEvents
     /// <returns>How many expired.</returns>
     internal async Task<int> ExpireIdleAsync(CancellationToken cancellationToken)
     {
+        foreach (var (info, attempts) in _pendingDepartures.TakeAll())
+        {
+            await TryDepartAsync(info, attempts + 1, cancellationToken).ConfigureAwait(false);
+        }
+
         var cutoff = _time.GetUtcNow() - Options.IdleTimeout;
         var expired = await _cluster.Directory.RemoveIdleAsync(cutoff, cancellationToken).ConfigureAwait(false);
         foreach (var info in expired)
         {
             LogExpired(info.Id, info.UserId);
-            await DepartAsync(info, cancellationToken).ConfigureAwait(false);
+            await TryDepartAsync(info, 1, cancellationToken).ConfigureAwait(false);
         }
 
         return expired.Count;
+    }
+
+    /// <summary>
+    /// Sends one expired subscription's departure; a failure keeps it for the next sweep instead of swallowing
+    /// the departures after it, since the subscription is already gone from the directory.
+    /// </summary>
+    private async Task TryDepartAsync(SubscriptionInfo info, int attempt, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await DepartAsync(info, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            _pendingDepartures.TryRequeue(info, attempt - 1);
+            throw;
+        }
+        catch (Exception ex)
+        {
+            if (_pendingDepartures.TryRequeue(info, attempt))
+            {
+                LogDepartureFailed(ex, info.Id, attempt);
+            }
+            else
+            {
+                LogDepartureAbandoned(ex, info.Id, attempt);
+            }
+        }
     }
 
     /// <inheritdoc />
@@ -311,4 +346,10 @@ public sealed partial class ServerEventsService : IServerEvents
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Subscription {SubscriptionId} of user {UserId} expired after missing its heartbeats")]
     private partial void LogExpired(string subscriptionId, string userId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The departure of expired subscription {SubscriptionId} failed on attempt {Attempt}; the next sweep tries again")]
+    private partial void LogDepartureFailed(Exception exception, string subscriptionId, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The departure of expired subscription {SubscriptionId} failed on attempt {Attempt}; giving up")]
+    private partial void LogDepartureAbandoned(Exception exception, string subscriptionId, int attempt);
 }

@@ -16,6 +16,7 @@ public sealed class EventStreamReader : IAsyncDisposable
     private readonly Channel<ServerEventFrame> _frames = Channel.CreateUnbounded<ServerEventFrame>();
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _pump;
+    private Task _heartbeats = Task.CompletedTask;
 
     private EventStreamReader(HttpResponseMessage response, Stream body)
     {
@@ -50,8 +51,12 @@ public sealed class EventStreamReader : IAsyncDisposable
     /// <summary>The subscription id from <c>cmd.onConnect</c>.</summary>
     public string SubscriptionId => Connect["id"];
 
-    /// <summary>Opens a stream and reads its <c>cmd.onConnect</c>.</summary>
-    public static async Task<EventStreamReader> OpenAsync(HttpClient client, string pathAndQuery = "event-stream", string? lastEventId = null)
+    /// <summary>
+    /// Opens a stream and reads its <c>cmd.onConnect</c>. Like a real client it then heartbeats every
+    /// <c>heartbeatIntervalMs</c> until disposed, so no test depends on finishing within the idle timeout; only
+    /// tests of expiry pass <paramref name="heartbeat"/> <see langword="false"/>.
+    /// </summary>
+    public static async Task<EventStreamReader> OpenAsync(HttpClient client, string pathAndQuery = "event-stream", string? lastEventId = null, bool heartbeat = true)
     {
         var reader = await StartAsync(client, pathAndQuery, lastEventId).ConfigureAwait(false);
         if (!reader.Response.IsSuccessStatusCode)
@@ -60,6 +65,12 @@ public sealed class EventStreamReader : IAsyncDisposable
         }
 
         await reader.ConnectAsync().ConfigureAwait(false);
+        if (heartbeat)
+        {
+            var interval = TimeSpan.FromMilliseconds(int.Parse(reader.Connect["heartbeatIntervalMs"], System.Globalization.CultureInfo.InvariantCulture));
+            reader._heartbeats = reader.HeartbeatAsync(client, reader.Connect["heartbeatUrl"], interval);
+        }
+
         return reader;
     }
 
@@ -138,6 +149,7 @@ public sealed class EventStreamReader : IAsyncDisposable
     {
         await _stop.CancelAsync().ConfigureAwait(false);
         Response.Dispose();
+        await _heartbeats.ConfigureAwait(false);
         try
         {
             await _pump.ConfigureAwait(false);
@@ -148,6 +160,28 @@ public sealed class EventStreamReader : IAsyncDisposable
         }
 
         _stop.Dispose();
+    }
+
+    /// <summary>Heartbeats while the stream is open, as the JS and .NET clients do; stops when it ends or is dropped.</summary>
+    private async Task HeartbeatAsync(HttpClient client, string url, TimeSpan interval)
+    {
+        try
+        {
+            using var timer = new PeriodicTimer(interval);
+            while (await timer.WaitForNextTickAsync(_stop.Token).ConfigureAwait(false) && !_pump.IsCompleted)
+            {
+                using var response = await client.PostAsync(url, null, _stop.Token).ConfigureAwait(false);
+                if (response.StatusCode == System.Net.HttpStatusCode.NotFound)
+                {
+                    // The subscription is gone; a real client would reconnect, which is the test's business.
+                    return;
+                }
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or HttpRequestException)
+        {
+            // Dropped, or the server went away: the stream's own end reports that.
+        }
     }
 
     private async Task PumpAsync(Stream body)

@@ -7,10 +7,33 @@ public sealed class RecordingSink : IClusterEventSink
 {
     private readonly Lock _gate = new();
     private readonly List<object> _items = [];
+    private readonly List<long> _attachedAt = [];
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _failuresLeft;
 
-    /// <summary>The position passed to <see cref="OnAttached"/>, once it was called.</summary>
-    public long? AttachedAt { get; private set; }
+    /// <summary>The position passed to the latest <see cref="OnAttached"/>, once it was called.</summary>
+    public long? AttachedAt
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _attachedAt.Count > 0 ? _attachedAt[^1] : null;
+            }
+        }
+    }
+
+    /// <summary>Every position passed to <see cref="OnAttached"/>, in order: more than one means the tier re-attached the sink.</summary>
+    public IReadOnlyList<long> Attachments
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _attachedAt];
+            }
+        }
+    }
 
     /// <summary>Every <see cref="ClusterEvent"/> and <see cref="ClusterSignal"/> received so far, in order.</summary>
     public IReadOnlyList<object> Items
@@ -27,8 +50,21 @@ public sealed class RecordingSink : IClusterEventSink
     /// <summary>The events received so far, in order.</summary>
     public IReadOnlyList<ClusterEvent> Events => [.. Items.OfType<ClusterEvent>()];
 
+    /// <summary>Makes the next <paramref name="count"/> calls of <see cref="OnEvent"/> or <see cref="OnSignal"/> throw, as a failing node would.</summary>
+    public void FailNext(int count) => Interlocked.Exchange(ref _failuresLeft, count);
+
     /// <inheritdoc />
-    public void OnAttached(long position) => AttachedAt = position;
+    public void OnAttached(long position)
+    {
+        TaskCompletionSource changed;
+        lock (_gate)
+        {
+            _attachedAt.Add(position);
+            changed = Renew();
+        }
+
+        changed.SetResult();
+    }
 
     /// <inheritdoc />
     public void OnEvent(ClusterEvent clusterEvent) => Add(clusterEvent);
@@ -70,14 +106,25 @@ public sealed class RecordingSink : IClusterEventSink
 
     private void Add(object item)
     {
+        if (Interlocked.Decrement(ref _failuresLeft) >= 0)
+        {
+            throw new InvalidOperationException("The sink was told to fail.");
+        }
+
         TaskCompletionSource changed;
         lock (_gate)
         {
             _items.Add(item);
-            changed = _changed;
-            _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+            changed = Renew();
         }
 
         changed.SetResult();
+    }
+
+    private TaskCompletionSource Renew()
+    {
+        var changed = _changed;
+        _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        return changed;
     }
 }

@@ -34,34 +34,86 @@ internal sealed class EventLogAppender : IAsyncDisposable
 
     private readonly NpgsqlDataSource _dataSource;
     private readonly string _channel;
-    private readonly Channel<PendingAppend> _pending = Channel.CreateUnbounded<PendingAppend>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly TimeSpan _queueTimeout;
+    private readonly TimeSpan _shutdownTimeout;
+    private readonly Channel<PendingAppend> _pending;
+    private readonly CancellationTokenSource _abort = new();
     private readonly Task _writer;
 
-    public EventLogAppender(NpgsqlDataSource dataSource, string channel)
+    public EventLogAppender(NpgsqlDataSource dataSource, PostgresClusterOptions options)
     {
         _dataSource = dataSource;
-        _channel = channel;
+        _channel = options.EffectiveChannel;
+        _queueTimeout = options.AppendQueueTimeout;
+        _shutdownTimeout = options.AppendShutdownTimeout;
+        _pending = Channel.CreateBounded<PendingAppend>(new BoundedChannelOptions(options.AppendQueueCapacity)
+        {
+            SingleReader = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
         _writer = Task.Run(WriteAsync);
     }
 
-    /// <summary>Appends one item; completes with its log position once the batch holding it has committed.</summary>
-    public Task<long> AppendAsync(LogEntry entry, CancellationToken cancellationToken)
+    /// <summary>
+    /// Appends one item; completes with its log position once the batch holding it has committed. When the queue is
+    /// full the caller waits for room, and fails with <see cref="ClusterBusyException"/> after the queue timeout.
+    /// A caller that gives up before its item is taken into a batch withdraws it: it is never appended. Once taken,
+    /// the item is in a statement that may commit, so the caller waits for the outcome rather than guess it.
+    /// </summary>
+    public async Task<long> AppendAsync(LogEntry entry, CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         var pending = new PendingAppend(entry, entry.Serialize());
         if (!_pending.Writer.TryWrite(pending))
         {
-            throw new ObjectDisposedException(nameof(EventLogAppender));
+            using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            wait.CancelAfter(_queueTimeout);
+            try
+            {
+                await _pending.Writer.WriteAsync(pending, wait.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw new ClusterBusyException($"The event log is not keeping up: the publish waited {_queueTimeout.TotalSeconds:0.#} s for room. Try again shortly.");
+            }
+            catch (ChannelClosedException)
+            {
+                throw ShuttingDown();
+            }
         }
 
-        // A caller that gives up stops waiting; its item may still be appended, as a statement already sent would be.
-        return pending.Position.Task.WaitAsync(cancellationToken);
+        using var registration = cancellationToken.Register(
+            static state =>
+            {
+                var (withdrawn, token) = ((PendingAppend, CancellationToken))state!;
+                if (withdrawn.TryWithdraw())
+                {
+                    withdrawn.Position.TrySetCanceled(token);
+                }
+            },
+            (pending, cancellationToken));
+        return await pending.Position.Task.ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Stops taking items and waits up to the shutdown timeout for the queued ones to be appended; after that the
+    /// statement in flight is cancelled and every item left fails, so shutdown never waits on a slow database.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
         _pending.Writer.TryComplete();
-        await _writer.ConfigureAwait(false);
+        try
+        {
+            await _writer.WaitAsync(_shutdownTimeout).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            await _abort.CancelAsync().ConfigureAwait(false);
+            await _writer.ConfigureAwait(false);
+        }
     }
+
+    private static ClusterBusyException ShuttingDown() => new("The node is shutting down; publish on another node.");
 
     private async Task WriteAsync()
     {
@@ -70,15 +122,31 @@ internal sealed class EventLogAppender : IAsyncDisposable
         {
             while (batch.Count < MaxBatch && _pending.Reader.TryRead(out var next))
             {
-                batch.Add(next);
+                if (next.TryClaim())
+                {
+                    batch.Add(next);
+                }
+            }
+
+            if (batch.Count == 0)
+            {
+                continue;
             }
 
             try
             {
-                var positions = await AppendBatchAsync(batch).ConfigureAwait(false);
+                _abort.Token.ThrowIfCancellationRequested();
+                var positions = await AppendBatchAsync(batch, _abort.Token).ConfigureAwait(false);
                 for (var i = 0; i < batch.Count; i++)
                 {
                     batch[i].Position.TrySetResult(positions[i]);
+                }
+            }
+            catch (OperationCanceledException) when (_abort.IsCancellationRequested)
+            {
+                foreach (var pending in batch)
+                {
+                    pending.Position.TrySetException(ShuttingDown());
                 }
             }
             catch (Exception ex)
@@ -94,7 +162,7 @@ internal sealed class EventLogAppender : IAsyncDisposable
         }
     }
 
-    private async Task<long[]> AppendBatchAsync(List<PendingAppend> batch)
+    private async Task<long[]> AppendBatchAsync(List<PendingAppend> batch, CancellationToken cancellationToken)
     {
         await using var command = _dataSource.CreateCommand(AppendSql);
         command.Parameters.Add(new NpgsqlParameter { Value = batch.Select(p => (short)p.Entry.Kind).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Smallint });
@@ -106,8 +174,8 @@ internal sealed class EventLogAppender : IAsyncDisposable
 
         var positions = new long[batch.Count];
         var read = 0;
-        await using var reader = await command.ExecuteReaderAsync().ConfigureAwait(false);
-        while (await reader.ReadAsync().ConfigureAwait(false))
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
             positions[read++] = reader.GetInt64(0);
         }
@@ -119,6 +187,13 @@ internal sealed class EventLogAppender : IAsyncDisposable
 
     private sealed record PendingAppend(LogEntry Entry, string Payload)
     {
+        // 0 while queued; 1 once taken into a batch; 2 once its caller gave up first. Whoever moves it from 0 decides.
+        private int _state;
+
         public TaskCompletionSource<long> Position { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public bool TryClaim() => Interlocked.CompareExchange(ref _state, 1, 0) == 0;
+
+        public bool TryWithdraw() => Interlocked.CompareExchange(ref _state, 2, 0) == 0;
     }
 }

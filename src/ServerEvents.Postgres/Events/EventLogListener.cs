@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using ServerEvents.Cluster;
+using ServerEvents.Delivery;
 using ServerEvents.Postgres.Hosting;
 
 namespace ServerEvents.Postgres.Events;
@@ -247,14 +248,7 @@ internal sealed partial class EventLogListener : IHostedService, IAsyncDisposabl
                 var clusterEvent = entry.ToEvent(position);
                 foreach (var sink in _sinks)
                 {
-                    try
-                    {
-                        sink.OnEvent(clusterEvent);
-                    }
-                    catch (Exception ex)
-                    {
-                        LogSinkFailed(ex, position);
-                    }
+                    SinkHandOff.Deliver(sink, clusterEvent, _logger);
                 }
             }
             else
@@ -262,14 +256,7 @@ internal sealed partial class EventLogListener : IHostedService, IAsyncDisposabl
                 var signal = entry.ToSignal();
                 foreach (var sink in _sinks)
                 {
-                    try
-                    {
-                        sink.OnSignal(signal);
-                    }
-                    catch (Exception ex)
-                    {
-                        LogSinkFailed(ex, position);
-                    }
+                    SinkHandOff.Signal(sink, signal, position, _logger);
                 }
             }
 
@@ -305,9 +292,6 @@ internal sealed partial class EventLogListener : IHostedService, IAsyncDisposabl
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Positions {From} to {Through} were trimmed from the log before this node could read them")]
     private partial void LogTrimmedWhileAway(long from, long through);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "A sink failed to take position {Position}")]
-    private partial void LogSinkFailed(Exception exception, long position);
 
     private sealed class Attachment(EventLogListener listener, IClusterEventSink sink) : IDisposable
     {

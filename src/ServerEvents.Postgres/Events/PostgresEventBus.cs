@@ -48,7 +48,7 @@ public sealed class PostgresEventBus : IEventBus, IAsyncDisposable
         _listener = listener;
         _retention = retention;
         _time = time;
-        _appender = new EventLogAppender(dataSource, options.Value.EffectiveChannel);
+        _appender = new EventLogAppender(dataSource, options.Value);
     }
 
     /// <inheritdoc />

@@ -37,6 +37,11 @@ internal sealed partial class PostgresClusterOptionsValidator : IValidateOptions
             errors.Add($"{PostgresClusterOptions.SectionName}:Channel '{options.EffectiveChannel}' must be a plain identifier (letters, digits, underscores; at most 63).");
         }
 
+        if (options.AppendQueueCapacity < 1 || options.AppendQueueTimeout <= TimeSpan.Zero || options.AppendShutdownTimeout <= TimeSpan.Zero)
+        {
+            errors.Add($"{PostgresClusterOptions.SectionName}:AppendQueueCapacity, AppendQueueTimeout and AppendShutdownTimeout must be positive.");
+        }
+
         if (options.StartupTimeout <= TimeSpan.Zero || options.HealthCheckTimeout <= TimeSpan.Zero || options.RetentionSweepInterval <= TimeSpan.Zero)
         {
             errors.Add($"{PostgresClusterOptions.SectionName} timeouts and intervals must be positive.");

@@ -18,6 +18,7 @@ public sealed partial class LocalEventDispatcher : IClusterEventSink
     // registry when an event is routed, or was added after the watermark moved past that event. Never neither.
     private readonly Lock _dispatch = new();
     private long _watermark;
+    private bool _attached;
 
     /// <summary>Creates the dispatcher.</summary>
     public LocalEventDispatcher(SubscriptionRegistry registry, ServerEventsMetrics metrics, ILogger<LocalEventDispatcher> logger)
@@ -46,13 +47,24 @@ public sealed partial class LocalEventDispatcher : IClusterEventSink
     /// <inheritdoc />
     /// <remarks>
     /// A node that joins a running cluster starts at the log's head: a stream resuming here from an older cursor
-    /// must be replayed up to that head, since those events will never arrive live.
+    /// must be replayed up to that head, since those events will never arrive live. A later call is a re-attach
+    /// after this node failed to take an event or signal: every open stream may have missed it, so each is closed,
+    /// and its client resumes from its last id and is replayed the rest from the log.
     /// </remarks>
     public void OnAttached(long position)
     {
-        if (position > Watermark)
+        lock (_dispatch)
         {
-            Volatile.Write(ref _watermark, position);
+            if (_attached)
+            {
+                _registry.CloseAll();
+            }
+
+            _attached = true;
+            if (position > Watermark)
+            {
+                Volatile.Write(ref _watermark, position);
+            }
         }
     }
 
@@ -86,11 +98,7 @@ public sealed partial class LocalEventDispatcher : IClusterEventSink
                 _registry.UpdateChannels(signal.Subscription);
                 break;
             case ClusterSignalKind.Reset:
-                foreach (var open in _registry.All())
-                {
-                    open.Close();
-                }
-
+                _registry.CloseAll();
                 break;
         }
     }

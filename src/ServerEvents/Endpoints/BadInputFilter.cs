@@ -5,7 +5,8 @@ namespace ServerEvents.Endpoints;
 /// <summary>
 /// Turns bad input into a 4xx answer with a message instead of a 500: malformed or oversized bodies
 /// (<see cref="BadHttpRequestException"/>), oversized messages (413), invalid names or selectors (400) and acting on
-/// someone else's subscription (<see cref="UnauthorizedAccessException"/>, 403).
+/// someone else's subscription (<see cref="UnauthorizedAccessException"/>, 403); a cluster tier too busy to take a
+/// publish (<see cref="ClusterBusyException"/>) is a 503.
 /// Add it to minimal-API endpoints with <c>.AddEndpointFilter&lt;BadInputFilter&gt;()</c>.
 /// </summary>
 public sealed class BadInputFilter : IEndpointFilter
@@ -44,6 +45,7 @@ public sealed class BadInputFilter : IEndpointFilter
         MessageTooLargeException tooLarge => (StatusCodes.Status413PayloadTooLarge, tooLarge.Message),
         ArgumentException argument => (StatusCodes.Status400BadRequest, WithoutParameterName(argument)),
         UnauthorizedAccessException denied => (StatusCodes.Status403Forbidden, denied.Message),
+        ClusterBusyException busy => (StatusCodes.Status503ServiceUnavailable, busy.Message),
         _ => null,
     };
 

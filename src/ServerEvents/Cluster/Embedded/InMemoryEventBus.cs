@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using ServerEvents.Delivery;
 
 namespace ServerEvents.Cluster.Embedded;
 
@@ -6,7 +7,7 @@ namespace ServerEvents.Cluster.Embedded;
 /// The event log and fan-out of a single node: positions come from an in-process counter, and events are
 /// handed to the attached sinks under the same lock that assigns them, so every sink sees them in order.
 /// </summary>
-public sealed partial class InMemoryEventBus : IEventBus
+public sealed class InMemoryEventBus : IEventBus
 {
     private readonly Lock _gate = new();
     private readonly Queue<ClusterEvent> _log = new();
@@ -42,14 +43,7 @@ public sealed partial class InMemoryEventBus : IEventBus
 
             foreach (var sink in _sinks)
             {
-                try
-                {
-                    sink.OnEvent(clusterEvent);
-                }
-                catch (Exception ex)
-                {
-                    LogSinkFailed(ex, clusterEvent.Id);
-                }
+                SinkHandOff.Deliver(sink, clusterEvent, _logger);
             }
 
             return ValueTask.FromResult(clusterEvent.Id);
@@ -63,14 +57,7 @@ public sealed partial class InMemoryEventBus : IEventBus
         {
             foreach (var sink in _sinks)
             {
-                try
-                {
-                    sink.OnSignal(signal);
-                }
-                catch (Exception ex)
-                {
-                    LogSinkFailed(ex, _head);
-                }
+                SinkHandOff.Signal(sink, signal, _head, _logger);
             }
         }
 
@@ -126,9 +113,6 @@ public sealed partial class InMemoryEventBus : IEventBus
             _sinks.Remove(sink);
         }
     }
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "A node failed to take event {EventId}")]
-    private partial void LogSinkFailed(Exception exception, long eventId);
 
     private sealed class Attachment(InMemoryEventBus bus, IClusterEventSink sink) : IDisposable
     {
