@@ -1,10 +1,9 @@
-using Microsoft.AspNetCore.Http;
-
 namespace ServerEvents.Orleans;
 
 /// <summary>
 /// Turns the ways a grain call fails while the cluster or its storage is away (no silo, a silo dying, a timeout, the
-/// storage refusing a write) into a 503 the endpoints already answer with, instead of a 500: the caller may retry.
+/// storage refusing a write) into <see cref="ClusterBusyException"/>, which the endpoints answer with 503 instead of a
+/// 500: the caller may retry.
 /// </summary>
 internal static class ClusterCall
 {
@@ -38,6 +37,5 @@ internal static class ClusterCall
     public static bool IsOutage(Exception exception) =>
         exception is OrleansException or TimeoutException or Azure.RequestFailedException;
 
-    private static BadHttpRequestException Unavailable(Exception inner) =>
-        new(UnavailableMessage, StatusCodes.Status503ServiceUnavailable, inner);
+    private static ClusterBusyException Unavailable(Exception inner) => new(UnavailableMessage, inner);
 }

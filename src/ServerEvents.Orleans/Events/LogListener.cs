@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Streams;
 using ServerEvents.Cluster;
+using ServerEvents.Delivery;
 using ServerEvents.Grains.Events;
 using ServerEvents.Grains.Hosting;
 
@@ -275,30 +276,21 @@ public sealed partial class LogListener : IHostedService, IAsyncDisposable, IAsy
             if (item.Event is { } logged)
             {
                 var clusterEvent = item.ToClusterEvent(logged);
-                Deliver(item.Position, sink => sink.OnEvent(clusterEvent));
+                foreach (var sink in _sinks)
+                {
+                    SinkHandOff.Deliver(sink, clusterEvent, _logger);
+                }
             }
             else if (item.Signal is { } signal)
             {
                 var clusterSignal = signal.ToClusterSignal();
-                Deliver(item.Position, sink => sink.OnSignal(clusterSignal));
+                foreach (var sink in _sinks)
+                {
+                    SinkHandOff.Signal(sink, clusterSignal, item.Position, _logger);
+                }
             }
 
             Interlocked.Exchange(ref _dispatched, item.Position);
-        }
-    }
-
-    private void Deliver(long position, Action<IClusterEventSink> deliver)
-    {
-        foreach (var sink in _sinks)
-        {
-            try
-            {
-                deliver(sink);
-            }
-            catch (Exception ex)
-            {
-                LogSinkFailed(ex, position);
-            }
         }
     }
 
@@ -338,9 +330,6 @@ public sealed partial class LogListener : IHostedService, IAsyncDisposable, IAsy
 
     [LoggerMessage(4, LogLevel.Error, "Positions {From} to {Through} were trimmed from the log before this node could read them", EventName = "TrimmedWhileAway")]
     private partial void LogTrimmedWhileAway(long from, long through);
-
-    [LoggerMessage(5, LogLevel.Error, "A sink failed to take position {Position}", EventName = "SinkFailed")]
-    private partial void LogSinkFailed(Exception exception, long position);
 
     [LoggerMessage(6, LogLevel.Error, "The log of {Scope} has a new epoch ({OldEpoch} -> {NewEpoch}); continuing from position {Restart} instead of {Position}", EventName = "NewEpoch")]
     private partial void LogNewEpoch(string scope, long oldEpoch, long newEpoch, long position, long restart);
