@@ -55,6 +55,7 @@ public static class ServerEventsServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<KestrelServerOptions>, KestrelConnectionLimitSetup>());
         services.TryAddSingleton<LocalEventDispatcher>();
         services.TryAddSingleton(sp => new AnonymousUserNumbers(sp.GetRequiredService<IClusterTier>().Sequences));
+        services.TryAddSingleton<AnonymousSessionNumbers>();
         services.TryAddSingleton<SubscriberIdentityResolver>();
         services.TryAddSingleton(sp =>
         {
