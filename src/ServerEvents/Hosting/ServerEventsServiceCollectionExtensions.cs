@@ -64,7 +64,13 @@ public static class ServerEventsServiceCollectionExtensions
         });
 
         services.TryAddSingleton<InMemorySubscriptionDirectory>();
-        services.TryAddSingleton<InMemorySequenceStore>();
+        // Sequences start from the clock so ids (chat messages) never go down across a restart; anonymous user
+        // numbers are names people read, not an order, so they count from 1.
+        services.TryAddSingleton(sp =>
+        {
+            var time = sp.GetRequiredService<TimeProvider>();
+            return new InMemorySequenceStore(name => name == AnonymousUserNumbers.Sequence ? 0 : ClockSeed.Now(time));
+        });
         services.TryAddSingleton<InMemoryEventBus>();
         services.TryAddSingleton<IClusterTier, EmbeddedClusterTier>();
         services.TryAddSingleton<IChatHistoryStore, InMemoryChatHistoryStore>();
