@@ -21,4 +21,49 @@ public sealed class ReliabilityBrowserTests(ChromiumFixture chromium) : IClassFi
         await Expect(bob.Users).ToHaveTextAsync(both);
         await Expect(alice.Users).ToHaveTextAsync(both);
     }
+
+    [Fact]
+    public async Task A_page_left_open_across_a_server_restart_shows_the_messages_posted_after_it()
+    {
+        var address = new Uri($"http://127.0.0.1:{ApiProcess.FreePort()}/");
+        ApiProcess? node = await StartNodeAsync(address);
+        try
+        {
+            await using var page = await ChatPage.OpenAsync(chromium.Browser, address);
+            await page.SendAsync("before the restart");
+            await Expect(page.Messages()).ToHaveTextAsync(["before the restart"]);
+
+            await node.DisposeAsync();
+            node = null;
+            await Expect(page.Page.Locator("#status")).Not.ToHaveAttributeAsync("data-state", "connected");
+            node = await StartNodeAsync(address);
+            await Expect(page.Page.Locator("#status")).ToHaveAttributeAsync("data-state", "connected", new() { Timeout = 30_000 });
+
+            // The restarted node's ids start above the old ones, so the page takes the new message as new.
+            await page.SendAsync("after the restart");
+            await Expect(page.Messages()).ToHaveTextAsync(["before the restart", "after the restart"]);
+        }
+        finally
+        {
+            if (node is not null)
+            {
+                await node.DisposeAsync();
+            }
+        }
+    }
+
+    private static Task<ApiProcess> StartNodeAsync(Uri address) =>
+        ApiProcess.StartAsync(
+            new Dictionary<string, string?>
+            {
+                ["Logging__LogLevel__Default"] = "Warning",
+                ["ServerEvents__Cluster__Provider"] = null,
+
+                // The page and its scripts are served from the project's wwwroot (src/Api), next to bin/Release/net10.0.
+                ["ASPNETCORE_CONTENTROOT"] = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(ApiProcess.DllPath)!, "..", "..", "..")),
+            },
+            ["--urls", address.ToString().TrimEnd('/')],
+            address,
+            "health",
+            TimeSpan.FromSeconds(30));
 }
