@@ -23,6 +23,36 @@ public sealed class ReliabilityBrowserTests(ChromiumFixture chromium) : IClassFi
     }
 
     [Fact]
+    public async Task Anonymous_users_who_arrive_one_after_the_other_get_clearly_different_avatar_colours()
+    {
+        await using var server = await ChatServer.StartAsync();
+        var hues = new List<int>();
+        var pages = new List<ChatPage>();
+        try
+        {
+            for (var i = 0; i < 4; i++)
+            {
+                var page = await ChatPage.OpenAsync(chromium.Browser, server);
+                pages.Add(page);
+                hues.Add(int.Parse(await page.Page.EvaluateAsync<string>("() => document.getElementById('me-avatar').style.getPropertyValue('--hue')"), System.Globalization.CultureInfo.InvariantCulture));
+            }
+        }
+        finally
+        {
+            foreach (var page in pages)
+            {
+                await page.DisposeAsync();
+            }
+        }
+
+        for (var i = 1; i < hues.Count; i++)
+        {
+            var apart = Math.Abs(hues[i] - hues[i - 1]);
+            Assert.True(Math.Min(apart, 360 - apart) >= 90, $"consecutive anonymous users got hues {hues[i - 1]} and {hues[i]}");
+        }
+    }
+
+    [Fact]
     public async Task A_page_left_open_across_a_server_restart_shows_the_messages_posted_after_it()
     {
         var address = new Uri($"http://127.0.0.1:{ApiProcess.FreePort()}/");
@@ -36,8 +66,16 @@ public sealed class ReliabilityBrowserTests(ChromiumFixture chromium) : IClassFi
             await node.DisposeAsync();
             node = null;
             await Expect(page.Page.Locator("#status")).Not.ToHaveAttributeAsync("data-state", "connected");
+
+            // Sending while the server is down says so in words, and the words go once the page is back.
+            await page.Input.FillAsync("while it is down");
+            await page.Input.PressAsync("Enter");
+            await Expect(page.Page.Locator("#composer-error")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^(Could not reach the server|Not connected yet)"));
+            await Expect(page.Page.Locator("body")).Not.ToContainTextAsync("Failed to fetch");
             node = await StartNodeAsync(address);
             await Expect(page.Page.Locator("#status")).ToHaveAttributeAsync("data-state", "connected", new() { Timeout = 30_000 });
+            await Expect(page.Page.Locator("#composer-error")).ToBeEmptyAsync();
+            await page.Input.FillAsync("");
 
             // The restarted node's ids start above the old ones, so the page takes the new message as new.
             await page.SendAsync("after the restart");
