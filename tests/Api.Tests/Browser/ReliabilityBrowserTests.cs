@@ -62,10 +62,15 @@ public sealed class ReliabilityBrowserTests(ChromiumFixture chromium) : IClassFi
             await using var page = await ChatPage.OpenAsync(chromium.Browser, address);
             await page.SendAsync("before the restart");
             await Expect(page.Messages()).ToHaveTextAsync(["before the restart"]);
+            var online = await DotColourAsync(page);
 
             await node.DisposeAsync();
             node = null;
             await Expect(page.Page.Locator("#status")).Not.ToHaveAttributeAsync("data-state", "connected");
+
+            // While disconnected nobody is shown online.
+            await Expect(page.Page.Locator("#users-list")).ToHaveAttributeAsync("data-offline", "");
+            Assert.NotEqual(online, await DotColourAsync(page));
 
             // Sending while the server is down says so in words, and the words go once the page is back.
             await page.Input.FillAsync("while it is down");
@@ -75,6 +80,8 @@ public sealed class ReliabilityBrowserTests(ChromiumFixture chromium) : IClassFi
             node = await StartNodeAsync(address);
             await Expect(page.Page.Locator("#status")).ToHaveAttributeAsync("data-state", "connected", new() { Timeout = 30_000 });
             await Expect(page.Page.Locator("#composer-error")).ToBeEmptyAsync();
+            await Expect(page.Page.Locator("#users-list")).Not.ToHaveAttributeAsync("data-offline", "");
+            Assert.Equal(online, await DotColourAsync(page));
             await page.Input.FillAsync("");
 
             // The restarted node's ids start above the old ones, so the page takes the new message as new.
@@ -89,6 +96,9 @@ public sealed class ReliabilityBrowserTests(ChromiumFixture chromium) : IClassFi
             }
         }
     }
+
+    private static Task<string> DotColourAsync(ChatPage page) =>
+        page.Page.EvaluateAsync<string>("() => getComputedStyle(document.querySelector('#users-list .presence-dot')).backgroundColor");
 
     private static Task<ApiProcess> StartNodeAsync(Uri address) =>
         ApiProcess.StartAsync(

@@ -78,6 +78,8 @@ function setStatus(state, text) {
   const status = byId('status');
   status.dataset.state = state;
   status.textContent = text;
+  // While this page is not connected it cannot know who is online, so nobody is shown as online.
+  byId('users-list').toggleAttribute('data-offline', state !== 'connected');
 }
 
 function connect() {
