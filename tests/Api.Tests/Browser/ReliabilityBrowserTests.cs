@@ -52,6 +52,28 @@ public sealed class ReliabilityBrowserTests(ChromiumFixture chromium) : IClassFi
         }
     }
 
+    [Theory]
+    [InlineData(1280, 800)]
+    [InlineData(390, 700)]
+    [InlineData(1024, 480)]
+    public async Task The_tv_window_never_covers_the_message_box_or_the_send_button(int width, int height)
+    {
+        await using var server = await ChatServer.StartAsync();
+        await using var page = await ChatPage.OpenAsync(chromium.Browser, server);
+        await page.Page.SetViewportSizeAsync(width, height);
+
+        await page.SendAsync("@me /tv.watch /img/test-card.svg");
+        await Expect(page.Page.Locator("#tv")).ToBeVisibleAsync();
+
+        var tv = (await page.Page.Locator("#tv").BoundingBoxAsync())!;
+        foreach (var selector in new[] { "#message", "#composer button[type=submit]" })
+        {
+            var box = (await page.Page.Locator(selector).BoundingBoxAsync())!;
+            var overlaps = tv.X < box.X + box.Width && box.X < tv.X + tv.Width && tv.Y < box.Y + box.Height && box.Y < tv.Y + tv.Height;
+            Assert.False(overlaps, $"at {width}x{height} the TV ({tv.X},{tv.Y} {tv.Width}x{tv.Height}) covers {selector} ({box.X},{box.Y} {box.Width}x{box.Height})");
+        }
+    }
+
     [Fact]
     public async Task A_page_left_open_across_a_server_restart_shows_the_messages_posted_after_it()
     {
