@@ -358,7 +358,7 @@ public abstract class ClusterTierContractTests : IAsyncLifetime
         Assert.Equal("\"hi\"", privateMessage.Body);
         Assert.Equal(string.Empty, everything.Events[2].Body);
         Assert.Equal("work@cmd.item", everything.Events[3].Selector);
-        Assert.Equal(0, everything.EvictedThrough);
+        Assert.True(everything.EvictedThrough < first, "nothing this log issued has been evicted");
         Assert.Equal(first, everything.OldestAvailableId);
     }
 

@@ -66,3 +66,31 @@ public sealed class AnonymousUserNumbersTests
         }
     }
 }
+
+/// <summary>An anonymous session keeps the number it was first given, however many of its streams race for it.</summary>
+public sealed class AnonymousSessionNumbersTests
+{
+    [Fact]
+    public async Task Racing_streams_of_one_session_share_one_number_and_other_sessions_get_their_own()
+    {
+        var sessions = new AnonymousSessionNumbers(new AnonymousUserNumbers(new InMemorySequenceStore()));
+
+        var racing = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => Task.Run(async () => await sessions.GetAsync("a", CancellationToken.None))));
+        var other = await sessions.GetAsync("b", CancellationToken.None);
+
+        Assert.Single(racing.Distinct());
+        Assert.NotEqual(racing[0], other);
+        Assert.Equal(racing[0], await sessions.GetAsync("a", CancellationToken.None));
+    }
+
+    [Fact]
+    public void The_user_id_of_a_session_is_stable_and_does_not_reveal_the_session_id()
+    {
+        var id = SubscriberIdentityResolver.AnonymousSessionUserId("secret-session");
+
+        Assert.Equal(id, SubscriberIdentityResolver.AnonymousSessionUserId("secret-session"));
+        Assert.NotEqual(id, SubscriberIdentityResolver.AnonymousSessionUserId("secret-sessioN"));
+        Assert.DoesNotContain("secret", id, StringComparison.Ordinal);
+        Assert.StartsWith("-", id, StringComparison.Ordinal);
+    }
+}

@@ -108,12 +108,14 @@ public sealed class TargetingTests
     }
 
     [Fact]
-    public async Task Named_sequences_count_from_one_per_name()
+    public async Task Named_sequences_count_up_one_at_a_time_per_name()
     {
         await using var server = await LoopbackServer.StartAsync();
-        Assert.Equal(1, await server.ServerEvents.GetNextSequenceAsync("orders"));
-        Assert.Equal(2, await server.ServerEvents.GetNextSequenceAsync("orders"));
-        Assert.Equal(1, await server.ServerEvents.GetNextSequenceAsync("invoices"));
+        var first = await server.ServerEvents.GetNextSequenceAsync("orders");
+        var invoice = await server.ServerEvents.GetNextSequenceAsync("invoices");
+
+        Assert.Equal(first + 1, await server.ServerEvents.GetNextSequenceAsync("orders"));
+        Assert.Equal(invoice + 1, await server.ServerEvents.GetNextSequenceAsync("invoices"));
     }
 
     private sealed record ChatMessage(string Text, int Count);

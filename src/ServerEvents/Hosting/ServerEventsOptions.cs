@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using System.Text.Json;
 using ServerEvents.Cluster;
+using ServerEvents.Subscriptions;
 
 namespace ServerEvents.Hosting;
 
@@ -157,4 +158,11 @@ public sealed class SubscriberIdentityOptions
 
     /// <summary>The session cookie, used when the claim is absent. Default <c>ss-id</c> (ServiceStack's).</summary>
     public string? SessionCookieName { get; set; } = "ss-id";
+
+    /// <summary>
+    /// What an anonymous identity belongs to. Default <see cref="AnonymousIdentityScope.Session"/>: one user id and
+    /// display name per session on every tab and reconnect; <see cref="AnonymousIdentityScope.Subscription"/> numbers
+    /// every stream anew, as ServiceStack does.
+    /// </summary>
+    public AnonymousIdentityScope AnonymousIdentity { get; set; } = AnonymousIdentityScope.Session;
 }

@@ -55,6 +55,7 @@ public static class ServerEventsServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<KestrelServerOptions>, KestrelConnectionLimitSetup>());
         services.TryAddSingleton<LocalEventDispatcher>();
         services.TryAddSingleton(sp => new AnonymousUserNumbers(sp.GetRequiredService<IClusterTier>().Sequences));
+        services.TryAddSingleton<AnonymousSessionNumbers>();
         services.TryAddSingleton<SubscriberIdentityResolver>();
         services.TryAddSingleton(sp =>
         {
@@ -63,7 +64,13 @@ public static class ServerEventsServiceCollectionExtensions
         });
 
         services.TryAddSingleton<InMemorySubscriptionDirectory>();
-        services.TryAddSingleton<InMemorySequenceStore>();
+        // Sequences start from the clock so ids (chat messages) never go down across a restart; anonymous user
+        // numbers are names people read, not an order, so they count from 1.
+        services.TryAddSingleton(sp =>
+        {
+            var time = sp.GetRequiredService<TimeProvider>();
+            return new InMemorySequenceStore(name => name == AnonymousUserNumbers.Sequence ? 0 : ClockSeed.Now(time));
+        });
         services.TryAddSingleton<InMemoryEventBus>();
         services.TryAddSingleton<IClusterTier, EmbeddedClusterTier>();
         services.TryAddSingleton<IChatHistoryStore, InMemoryChatHistoryStore>();

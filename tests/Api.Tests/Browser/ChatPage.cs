@@ -31,11 +31,15 @@ internal sealed class ChatPage : IAsyncDisposable
     public ILocator Input => Page.Locator("#message");
 
     /// <summary>Opens the chat in a new context and waits until it is connected.</summary>
-    public static async Task<ChatPage> OpenAsync(IBrowser browser, ChatServer server, string channels = "home", string? signInAs = null)
+    public static Task<ChatPage> OpenAsync(IBrowser browser, ChatServer server, string channels = "home", string? signInAs = null) =>
+        OpenAsync(browser, server.BaseAddress, channels, signInAs);
+
+    /// <summary>Opens the chat served at <paramref name="baseAddress"/> in a new context and waits until it is connected.</summary>
+    public static async Task<ChatPage> OpenAsync(IBrowser browser, Uri baseAddress, string channels = "home", string? signInAs = null)
     {
         var context = await browser.NewContextAsync(new BrowserNewContextOptions
         {
-            BaseURL = server.BaseAddress.ToString(),
+            BaseURL = baseAddress.ToString(),
             ViewportSize = new ViewportSize { Width = 1280, Height = 800 },
             ColorScheme = ColorScheme.Light,
         });

@@ -25,6 +25,11 @@ public sealed class InMemoryEventBus : IEventBus
         _retention = retention;
         _time = time;
         _logger = logger;
+
+        // Positions start from the clock so they never go down across a restart: a page left open keeps taking
+        // the new run's events as new. The positions before the start were never this log's, so they count as
+        // evicted: a cursor among them (one from before the restart) is told of the gap and replayed from here.
+        _head = _evictedThrough = ClockSeed.Now(time);
     }
 
     /// <inheritdoc />

@@ -7,13 +7,28 @@ namespace ServerEvents.Cluster.Embedded;
 public sealed class InMemorySequenceStore : ISequenceStore
 {
     private readonly ConcurrentDictionary<string, StrongBox<long>> _sequences = new(StringComparer.Ordinal);
+    private readonly Func<string, long> _start;
+
+    /// <summary>Creates sequences that count from 1.</summary>
+    public InMemorySequenceStore()
+        : this(static _ => 0)
+    {
+    }
+
+    /// <summary>Creates sequences whose first value is one more than <paramref name="start"/> gives for the name.</summary>
+    /// <param name="start">Called once per sequence, when it is first used (see <see cref="ClockSeed"/>).</param>
+    public InMemorySequenceStore(Func<string, long> start)
+    {
+        ArgumentNullException.ThrowIfNull(start);
+        _start = start;
+    }
 
     /// <inheritdoc />
     public ValueTask<long> ReserveAsync(string name, int count, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
-        var counter = _sequences.GetOrAdd(name, static _ => new StrongBox<long>());
+        var counter = _sequences.GetOrAdd(name, static (key, start) => new StrongBox<long>(start(key)), _start);
         return ValueTask.FromResult(Interlocked.Add(ref counter.Value, count) - count + 1);
     }
 }

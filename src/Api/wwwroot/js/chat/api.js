@@ -49,6 +49,9 @@ function parseJson(text) {
   }
 }
 
+/** What a request that got no answer at all (the server is down, or the network) says. */
+export const UNREACHABLE = 'Could not reach the server: check your connection, then send again.';
+
 /**
  * A short sentence for the person who caused the error.
  * @param {unknown} error
@@ -59,5 +62,7 @@ export function describeError(error) {
     const wait = error.retryAfterSeconds ? ` Try again in ${error.retryAfterSeconds} s.` : '';
     return `You are sending too fast.${wait}`;
   }
+  // fetch rejects with a TypeError ("Failed to fetch", "NetworkError when attempting…") when no answer came back.
+  if (error instanceof TypeError) return UNREACHABLE;
   return error instanceof Error ? error.message : String(error);
 }

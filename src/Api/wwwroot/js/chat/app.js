@@ -1,7 +1,7 @@
 /** The chat page: wires the server-events client to the views, the message box and the account. */
 
 import { ServerEventsClient } from '/js/server-events.js';
-import { describeError, request } from './api.js';
+import { describeError, request, UNREACHABLE } from './api.js';
 import { MentionAutocomplete } from './autocomplete.js';
 import { ChatView } from './chat-view.js';
 import { CommandHistory, parseCommand } from './commands.js';
@@ -18,6 +18,7 @@ const CHANNEL_NAME = /^[A-Za-z0-9_.-]{1,64}$/;
 const byId = (id) => document.getElementById(id);
 const input = byId('message');
 const composerError = byId('composer-error');
+const NOT_CONNECTED = 'Not connected yet: wait a moment and send again.';
 const toasts = byId('toasts');
 
 /** @type {ServerEventsClient|null} */
@@ -77,6 +78,8 @@ function setStatus(state, text) {
   const status = byId('status');
   status.dataset.state = state;
   status.textContent = text;
+  // While this page is not connected it cannot know who is online, so nobody is shown as online.
+  byId('users-list').toggleAttribute('data-offline', state !== 'connected');
 }
 
 function connect() {
@@ -87,6 +90,8 @@ function connect() {
       onConnect(info) {
         me = { userId: info.userId, displayName: info.displayName };
         setStatus('connected', 'Connected');
+        // An error that only said the page was not connected is out of date once it is.
+        if ([NOT_CONNECTED, UNREACHABLE].includes(composerError.textContent)) composerError.textContent = '';
         byId('me-name').textContent = info.displayName;
         fillAvatar(byId('me-avatar'), { userId: info.userId, displayName: info.displayName, profileUrl: info.profileUrl });
         presence.resync();
@@ -250,7 +255,7 @@ async function send(text) {
     return;
   }
   const from = client.connectionInfo?.id;
-  if (!from) throw new Error('Not connected yet: wait a moment and send again.');
+  if (!from) throw new Error(NOT_CONNECTED);
   const route = `/channels/${encodeURIComponent(view.active)}`;
   if (selector) {
     await request(`${route}/raw`, { method: 'POST', body: { from, toUserId, selector, message } });

@@ -20,13 +20,21 @@ export function el(tag, { className, text, attrs } = {}, ...children) {
 
 /**
  * A stable hue for a user, so each person keeps one avatar colour.
- * @param {string} key
+ * @param {string} userId
+ * @param {string} [displayName]
  * @returns {number} 0–359
  */
-function hueOf(key) {
-  let hash = 0;
-  for (const ch of key) hash = (hash * 31 + ch.codePointAt(0)) >>> 0;
-  return hash % 360;
+export function hueOf(userId, displayName = '') {
+  // Anonymous users are numbered (user1, user2, …): the golden angle puts any run of consecutive numbers far apart
+  // on the colour wheel, so people who arrive one after the other never share a colour.
+  const numbered = userId.startsWith('-') ? /^user(\d+)$/.exec(displayName) : null;
+  if (numbered) return Math.floor((Number(numbered[1]) * 137.508) % 360);
+  // Anyone else: FNV-1a with a murmur finaliser, so ids that differ in one character land far apart.
+  let hash = 0x811c9dc5;
+  for (const ch of userId) hash = Math.imul(hash ^ ch.codePointAt(0), 0x01000193);
+  hash = Math.imul(hash ^ (hash >>> 16), 0x85ebca6b);
+  hash = Math.imul(hash ^ (hash >>> 13), 0xc2b2ae35);
+  return ((hash ^ (hash >>> 16)) >>> 0) % 360;
 }
 
 /**
@@ -36,7 +44,7 @@ function hueOf(key) {
  * @returns {HTMLElement} the element
  */
 export function fillAvatar(element, { userId, displayName, profileUrl }) {
-  element.style.setProperty('--hue', String(hueOf(userId)));
+  element.style.setProperty('--hue', String(hueOf(userId, displayName)));
   const picture = httpUrl(profileUrl);
   if (picture) {
     element.replaceChildren(el('img', { attrs: { src: picture.href, alt: '', referrerpolicy: 'no-referrer' } }));
