@@ -22,7 +22,7 @@ public sealed class OrleansContainerAppsTests(ITestOutputHelper output)
         await using var apps = await OrleansContainerApps.CreateAsync();
         // Each start waits until /health/ready answers 200, as Container Apps' readiness probe does.
         var (_, siloPort) = await apps.StartSiloAsync(0);
-        var frontEnd = await apps.StartFrontEndAsync();
+        var frontEnd = await apps.StartFrontEndAsync(new Dictionary<string, string?>(ChannelPublisher.NodeSettings));
 
         // The silo advertises the address it was given (the environment's static IP in Azure) with its own port.
         var members = await MembersAsync(apps.ClusterId);
