@@ -73,13 +73,14 @@ public sealed class MultiFrontEndTests(TwoByTwoCluster cluster) : IClassFixture<
         using var toA = cluster.A.CreateClient();
         using var toB = cluster.B.CreateClient();
         await using var watcher = await EventStreamReader.OpenAsync(toB, "event-stream?channels=" + channel);
-        await using var kept = await EventStreamReader.OpenAsync(toA, "event-stream?channels=" + channel);
+        // `kept` heartbeats only through the other front-end (below), never through its own.
+        await using var kept = await EventStreamReader.OpenAsync(toA, "event-stream?channels=" + channel, heartbeat: false);
         await using var watcherBeats = new Heartbeats(toB, watcher.SubscriptionId, TimeSpan.FromMilliseconds(500));
         await using var keptBeats = new Heartbeats(toB, kept.SubscriptionId, TimeSpan.FromMilliseconds(500));
 
         // A subscription opened after `kept` that never heartbeats: once its leave arrives, `kept` has also gone
         // longer than the 5 s idle timeout without a heartbeat to its own front-end.
-        await using var silent = await EventStreamReader.OpenAsync(toA, "event-stream?channels=" + channel);
+        await using var silent = await EventStreamReader.OpenAsync(toA, "event-stream?channels=" + channel, heartbeat: false);
         var leave = await watcher.WaitForAsync(f => f.FullSelector == channel + "@cmd.onLeave", TimeSpan.FromSeconds(30));
 
         Assert.Equal(silent.Connect["userId"], leave.Info["userId"]);
