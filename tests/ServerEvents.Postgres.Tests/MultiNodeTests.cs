@@ -98,10 +98,14 @@ public sealed class MultiNodeTests(ThreeNodeCluster cluster) : IClassFixture<Thr
             }
         }
 
+        // Cookieless clients: every stream is a new session, so a new anonymous user named from its node's block.
         var userIds = everyNode.Streams.Select(s => s.Connect["userId"]).ToList();
         Assert.All(userIds, id => Assert.StartsWith("-", id, StringComparison.Ordinal));
         Assert.Equal(userIds.Count, userIds.Distinct().Count());
-        var numbers = userIds.Select(id => -long.Parse(id, System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        var names = everyNode.Streams.Select(s => s.Connect["displayName"]).ToList();
+        Assert.All(names, name => Assert.StartsWith("user", name, StringComparison.Ordinal));
+        var numbers = names.Select(name => long.Parse(name["user".Length..], System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        Assert.Equal(numbers.Count, numbers.Distinct().Count());
         var nodeCount = everyNode.Clients.Count;
         for (var node = 0; node < nodeCount; node++)
         {
