@@ -33,6 +33,34 @@ public sealed class PostgresClusterTierTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_logs_epoch_survives_a_restart_and_a_recreated_schema_gets_another_whose_positions_start_again()
+    {
+        string epoch;
+        long position;
+        await using (var before = await PostgresNode.StartAsync(_schema.Name))
+        {
+            epoch = before.Tier.Events.Epoch;
+            position = await before.Tier.Events.PublishAsync(new OutgoingEvent(EventTarget.All, "cmd.x", "1"));
+        }
+
+        await using (var restarted = await PostgresNode.StartAsync(_schema.Name))
+        {
+            Assert.Equal(epoch, restarted.Tier.Events.Epoch);
+            Assert.Equal(epoch, (await restarted.Tier.Events.ReadAsync(0, long.MaxValue)).Epoch);
+        }
+
+        // The database is recreated: its log numbers from 1 again, so the old cursor's number is issued anew, and
+        // only the epoch tells the two logs apart.
+        await PostgresTestDatabase.DropSchemaAsync(_schema.Name);
+        var recreated = await StartNodeAsync();
+        var reissued = await recreated.Tier.Events.PublishAsync(new OutgoingEvent(EventTarget.All, "cmd.x", "2"));
+
+        Assert.Equal(position, reissued);
+        Assert.NotEqual(epoch, recreated.Tier.Events.Epoch);
+        Assert.Equal(recreated.Tier.Events.Epoch, (await recreated.Tier.Events.ReadAsync(0, long.MaxValue)).Epoch);
+    }
+
+    [Fact]
     public async Task Two_nodes_see_every_event_and_signal_in_the_same_order_whichever_node_published_it()
     {
         var first = await StartNodeAsync();

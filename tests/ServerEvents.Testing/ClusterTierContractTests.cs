@@ -1,3 +1,5 @@
+using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
 using ServerEvents.Cluster;
 using ServerEvents.Subscriptions;
 using Xunit;
@@ -394,6 +396,61 @@ public abstract class ClusterTierContractTests : IAsyncLifetime
         Assert.Equal([fresh], slice.Events.Select(e => e.Id));
         Assert.Equal(old, slice.EvictedThrough);
         Assert.Equal(fresh, slice.OldestAvailableId);
+    }
+
+    [Fact]
+    public async Task The_log_has_one_epoch_that_its_reads_repeat_and_another_log_has_another()
+    {
+        var (tier, _) = await StartAsync();
+        var (other, _) = await StartAsync();
+        var epoch = tier.Events.Epoch;
+        await tier.Events.PublishAsync(ToChannel("home", 1));
+
+        Assert.False(string.IsNullOrEmpty(epoch), "every log has an epoch");
+        Assert.Equal(epoch, (await tier.Events.ReadAsync(0, long.MaxValue)).Epoch);
+        Assert.Equal(epoch, tier.Events.Epoch);
+        Assert.NotEqual(epoch, other.Events.Epoch);
+        Assert.Equal(other.Events.Epoch, (await other.Events.ReadAsync(0, long.MaxValue)).Epoch);
+    }
+
+    [Fact]
+    public async Task A_cursor_of_another_epoch_gets_a_replay_gap_even_inside_the_logs_range_and_its_own_epoch_is_replayed()
+    {
+        var (tier, _) = await StartAsync();
+        await using var server = await LoopbackServer.StartAsync(
+            o => o.NotifyChannelOfSubscriptions = false,
+            build => build.Services.AddSingleton(tier));
+        using var client = server.CreateClient();
+        var epoch = tier.Events.Epoch;
+        string cursor;
+        await using (var first = await EventStreamReader.OpenAsync(client, "event-stream?channels=news"))
+        {
+            Assert.Equal(epoch, first.Connect["epoch"]);
+            await server.ServerEvents.NotifyChannelAsync("news", "cmd.item", "seen");
+            cursor = (await first.WaitForAsync("news@cmd.item")).Id;
+        }
+
+        await server.ServerEvents.NotifyChannelAsync("news", "cmd.item", "missed 1");
+        await server.ServerEvents.NotifyChannelAsync("news", "cmd.item", "missed 2");
+
+        // Another log's cursor with a number this log has issued: a gap, then only live events.
+        await using (var foreign = await EventStreamReader.OpenAsync(client, "event-stream?channels=news&epoch=another-log", cursor))
+        {
+            var gap = await foreign.NextAsync();
+            Assert.Equal("cmd.onReplayGap", gap.Selector);
+            Assert.Equal(long.Parse(cursor, CultureInfo.InvariantCulture), gap.Json.GetProperty("lastEventId").GetInt64());
+            await server.ServerEvents.NotifyChannelAsync("news", "cmd.item", "live");
+            Assert.Equal("\"live\"", (await foreign.NextAsync()).Body);
+        }
+
+        // This log's own epoch, and no epoch at all (ServiceStack's clients), resume by position.
+        foreach (var query in new[] { "&epoch=" + Uri.EscapeDataString(epoch), string.Empty })
+        {
+            await using var resumed = await EventStreamReader.OpenAsync(client, "event-stream?channels=news" + query, cursor);
+            Assert.Equal("\"missed 1\"", (await resumed.NextAsync()).Body);
+            Assert.Equal("\"missed 2\"", (await resumed.NextAsync()).Body);
+            Assert.Equal("\"live\"", (await resumed.NextAsync()).Body);
+        }
     }
 
     /// <summary>Starts a tier for this test; it is stopped when the test ends.</summary>

@@ -194,6 +194,8 @@ public sealed class ReplayCostTests
 
         public IEventBus Events => this;
 
+        public string Epoch => inner.Events.Epoch;
+
         public ValueTask CheckHealthAsync(CancellationToken cancellationToken = default) => inner.CheckHealthAsync(cancellationToken);
 
         public ValueTask<long> PublishAsync(OutgoingEvent outgoing, CancellationToken cancellationToken = default) => inner.Events.PublishAsync(outgoing, cancellationToken);

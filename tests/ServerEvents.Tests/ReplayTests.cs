@@ -1,4 +1,7 @@
 using System.Collections.Concurrent;
+using System.Globalization;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ServerEvents.Tests;
 
@@ -123,6 +126,56 @@ public sealed class ReplayTests
         Assert.Equal("cmd.onReplayGap", gap.Selector);
         await server.ServerEvents.NotifyChannelAsync("news", "cmd.item", "live");
         Assert.Equal("\"live\"", (await stream.NextAsync()).Body);
+    }
+
+    [Fact]
+    public async Task A_cursor_from_before_a_restart_gets_a_gap_even_when_the_new_log_has_issued_its_number()
+    {
+        // Both runs read one clock that stands still, so the second run's positions start where the first run's did:
+        // the old cursor's number is one the new log issues too (as when the clock was set back), and only the
+        // epoch tells the two logs apart.
+        var clock = new ManualTimeProvider(DateTimeOffset.UtcNow);
+        void UseClock(WebApplicationBuilder builder) => builder.Services.AddSingleton<TimeProvider>(clock);
+        string cursor, oldEpoch;
+        await using (var before = await LoopbackServer.StartAsync(o => o.NotifyChannelOfSubscriptions = false, UseClock))
+        {
+            using var client = before.CreateClient();
+            await using var stream = await EventStreamReader.OpenAsync(client, "event-stream?channels=news");
+            oldEpoch = stream.Connect["epoch"];
+            await before.ServerEvents.NotifyChannelAsync("news", "cmd.item", "before restart");
+            cursor = (await stream.WaitForAsync("news@cmd.item")).Id;
+        }
+
+        await using var after = await LoopbackServer.StartAsync(o => o.NotifyChannelOfSubscriptions = false, UseClock);
+        var issued = new List<long>();
+        for (var i = 1; i <= 5; i++)
+        {
+            issued.Add(await after.ServerEvents.NotifyChannelAsync("news", "cmd.item", "after restart " + i));
+        }
+
+        Assert.Contains(long.Parse(cursor, CultureInfo.InvariantCulture), issued);
+        using var resuming = after.CreateClient();
+        await using var resumed = await EventStreamReader.OpenAsync(resuming, "event-stream?channels=news&epoch=" + oldEpoch, cursor);
+
+        Assert.NotEqual(oldEpoch, resumed.Connect["epoch"]);
+        Assert.Equal("cmd.onReplayGap", (await resumed.NextAsync()).Selector);
+        await after.ServerEvents.NotifyChannelAsync("news", "cmd.item", "live");
+        Assert.Equal("\"live\"", (await resumed.NextAsync()).Body);
+    }
+
+    [Theory]
+    [InlineData("has%20space")]
+    [InlineData("semi%3Bcolon")]
+    [InlineData("x0123456789012345678901234567890123456789012345678901234567890123")]
+    public async Task A_malformed_epoch_is_refused_with_400(string epoch)
+    {
+        await using var server = await LoopbackServer.StartAsync();
+        using var client = server.CreateClient();
+
+        using var response = await client.GetAsync("event-stream?lastEventId=1&epoch=" + epoch, HttpCompletionOption.ResponseHeadersRead);
+
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("Epoch", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     [Fact]

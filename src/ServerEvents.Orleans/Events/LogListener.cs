@@ -55,6 +55,9 @@ public sealed partial class LogListener : IHostedService, IAsyncDisposable, IAsy
     /// <summary>How many times the stream subscription was found lost and made again.</summary>
     public int Resubscriptions { get; private set; }
 
+    /// <summary>The epoch of the log whose positions this listener hands to the sinks; 0 before it has started.</summary>
+    public long Epoch => Interlocked.Read(ref _epoch);
+
     /// <summary>The last position handed to the sinks.</summary>
     public long Dispatched => Interlocked.Read(ref _dispatched);
 

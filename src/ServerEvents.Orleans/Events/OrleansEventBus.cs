@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Extensions.Options;
 using ServerEvents.Cluster;
 using ServerEvents.Grains.Events;
@@ -27,6 +28,9 @@ public sealed class OrleansEventBus : IEventBus
     }
 
     /// <inheritdoc />
+    public string Epoch => FormatEpoch(_listener.Epoch);
+
+    /// <inheritdoc />
     public async ValueTask<long> PublishAsync(OutgoingEvent outgoing, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(outgoing);
@@ -49,9 +53,12 @@ public sealed class OrleansEventBus : IEventBus
             [.. slice.Items.Select(i => i.ToClusterEvent(i.Event!))],
             slice.Committed,
             slice.EvictedThrough,
-            slice.OldestAvailable);
+            slice.OldestAvailable,
+            FormatEpoch(slice.Epoch));
     }
 
     /// <inheritdoc />
     public IDisposable Attach(IClusterEventSink sink) => _listener.Attach(sink);
+
+    private static string FormatEpoch(long epoch) => epoch.ToString(CultureInfo.InvariantCulture);
 }

@@ -38,6 +38,9 @@ internal sealed partial class EventLogListener : IHostedService, IAsyncDisposabl
     // The last position handed to the sinks; -1 until the listener has started and read the head.
     private long _dispatched = -1;
 
+    // The log's epoch, read with the head.
+    private string _epoch = string.Empty;
+
     public EventLogListener(NpgsqlDataSource dataSource, PostgresConnector connector, IOptions<PostgresClusterOptions> options, ILogger<EventLogListener> logger)
     {
         _dataSource = dataSource;
@@ -45,6 +48,9 @@ internal sealed partial class EventLogListener : IHostedService, IAsyncDisposabl
         _options = options.Value;
         _logger = logger;
     }
+
+    /// <summary>The epoch of the log, as read when the listener last connected; empty before it has.</summary>
+    public string Epoch => Volatile.Read(ref _epoch);
 
     /// <summary>Attaches a sink; callable before the listener has connected.</summary>
     public IDisposable Attach(IClusterEventSink sink)
@@ -179,9 +185,12 @@ internal sealed partial class EventLogListener : IHostedService, IAsyncDisposabl
         // The channel and the schema were validated as plain identifiers. The application name lets an operator
         // (or a fault test) find the fan-out connections.
         await using var command = new NpgsqlCommand(
-            $"""LISTEN "{_options.EffectiveChannel}"; SET application_name = 'server-events-listener {_options.EffectiveChannel}'; SELECT position FROM event_log_head""",
+            $"""LISTEN "{_options.EffectiveChannel}"; SET application_name = 'server-events-listener {_options.EffectiveChannel}'; SELECT position, epoch FROM event_log_head""",
             connection);
-        return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+        Volatile.Write(ref _epoch, reader.GetString(1));
+        return reader.GetInt64(0);
     }
 
     /// <summary>Hands over what the notifications announced: inline items directly when they are next in turn, the rest from the log.</summary>

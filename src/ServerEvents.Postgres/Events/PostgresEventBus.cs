@@ -17,11 +17,12 @@ public sealed class PostgresEventBus : IEventBus, IAsyncDisposable
     // Retention is applied here as well as by the periodic trim, so a read never serves what should be gone.
     private const string ReadSql = $"""
         WITH state AS (
-            SELECT (SELECT position FROM event_log_head) AS head, {RetentionCutoff.Sql} AS evicted
+            SELECT (SELECT position FROM event_log_head) AS head, {RetentionCutoff.Sql} AS evicted,
+                   (SELECT epoch FROM event_log_head) AS epoch
         )
         SELECT s.head, s.evicted,
                (SELECT min(position) FROM event_log WHERE replayable AND position > s.evicted) AS oldest,
-               l.position, l.payload
+               l.position, l.payload, s.epoch
         FROM state s
         LEFT JOIN LATERAL (
             SELECT position, payload FROM event_log
@@ -52,6 +53,10 @@ public sealed class PostgresEventBus : IEventBus, IAsyncDisposable
     }
 
     /// <inheritdoc />
+    /// <remarks>Read with the head each time the listener connects.</remarks>
+    public string Epoch => _listener.Epoch;
+
+    /// <inheritdoc />
     public async ValueTask<long> PublishAsync(OutgoingEvent outgoing, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(outgoing);
@@ -77,18 +82,20 @@ public sealed class PostgresEventBus : IEventBus, IAsyncDisposable
         var events = new List<ClusterEvent>();
         long head = 0, evicted = 0;
         long? oldest = null;
+        var epoch = string.Empty;
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
             head = reader.GetInt64(0);
             evicted = reader.GetInt64(1);
             oldest = reader.IsDBNull(2) ? null : reader.GetInt64(2);
+            epoch = reader.GetString(5);
             if (!reader.IsDBNull(3))
             {
                 events.Add(LogEntry.Deserialize(reader.GetString(4)).ToEvent(reader.GetInt64(3)));
             }
         }
 
-        return new EventLogSlice(events, head, evicted, oldest);
+        return new EventLogSlice(events, head, evicted, oldest, epoch);
     }
 
     /// <inheritdoc />

@@ -13,6 +13,13 @@ public interface IEventBus
     /// <summary>Fans a control signal out to every node, ordered with the events.</summary>
     ValueTask SignalAsync(ClusterSignal signal, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// The epoch of the log whose positions this node hands to its sinks (and so to its clients as SSE ids): chosen
+    /// when the log is created, so a resume cursor carried with another epoch was issued by another log (a restarted
+    /// embedded node, a recreated database, a reset Orleans scope), whatever its number.
+    /// </summary>
+    string Epoch { get; }
+
     /// <summary>Reads the retained replayable events with positions in (<paramref name="after"/>, <paramref name="through"/>].</summary>
     ValueTask<EventLogSlice> ReadAsync(long after, long through, CancellationToken cancellationToken = default);
 

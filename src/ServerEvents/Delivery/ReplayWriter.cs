@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using ServerEvents.Cluster;
 using ServerEvents.Diagnostics;
 using ServerEvents.Hosting;
+using ServerEvents.Protocol;
 using ServerEvents.Subscriptions;
 
 namespace ServerEvents.Delivery;
@@ -34,11 +35,11 @@ internal sealed partial class ReplayWriter(
 
     private const string ReplayGapSelector = "cmd.onReplayGap";
 
-    /// <summary>Writes the opening of a stream resuming after <paramref name="after"/>, up to <paramref name="watermark"/>.</summary>
+    /// <summary>Writes the opening of a stream resuming from <paramref name="resume"/>, up to <paramref name="watermark"/>.</summary>
     /// <param name="output">The response body.</param>
     /// <param name="connection">The new subscription's connection; only events it would have received are replayed.</param>
     /// <param name="connectBody">The serialised <c>cmd.onConnect</c> message.</param>
-    /// <param name="after">The client's resume cursor.</param>
+    /// <param name="resume">The client's resume cursor.</param>
     /// <param name="watermark">Everything after this reaches the live queue; the replay covers everything up to it.</param>
     /// <param name="serialize">Serialises the replay gap notice.</param>
     /// <param name="cancellationToken">Ends the replay with the stream.</param>
@@ -47,19 +48,28 @@ internal sealed partial class ReplayWriter(
         PipeWriter output,
         EventStreamConnection connection,
         string connectBody,
-        long after,
+        ResumeCursor resume,
         long watermark,
         Func<object, string> serialize,
         CancellationToken cancellationToken)
     {
         var info = connection.Info;
         var stallTimeout = options.CurrentValue.ReplayStallTimeout;
+        var after = resume.After;
         var page = await ReadPageAsync(after, watermark, cancellationToken).ConfigureAwait(false);
 
-        // A cursor beyond anything this log assigned comes from another log (a restarted embedded node): nothing
-        // after it can be found, so the stream starts from now and says so.
-        if (after > page.Head)
+        // A cursor from another log (a restarted embedded node, a recreated database, a reset scope) must not be
+        // replayed from this one, even when its number is in this log's range: its epoch says so, or, for a client
+        // that sent none, a number beyond anything this log assigned. Nothing after it can be found here, so the
+        // stream starts from now and says so.
+        var foreignEpoch = resume.Epoch is { } epoch && !string.Equals(epoch, page.Epoch, StringComparison.Ordinal);
+        if (foreignEpoch || after > page.Head)
         {
+            if (foreignEpoch)
+            {
+                LogForeignEpoch(info.Id, after, resume.Epoch!, page.Epoch);
+            }
+
             var fresh = new FrameWriter(output, metrics, watermark);
             fresh.WriteConnect(connectBody);
             WriteGap(fresh, info, after, page, serialize);
@@ -146,6 +156,9 @@ internal sealed partial class ReplayWriter(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Subscription {SubscriptionId} resumed after {Position}, older than the oldest retained event {OldestAvailableId}")]
     private partial void LogReplayGap(string subscriptionId, long position, long? oldestAvailableId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Subscription {SubscriptionId} resumed after {Position} of epoch {ClientEpoch}, not this log's epoch {Epoch}: a gap, not a replay")]
+    private partial void LogForeignEpoch(string subscriptionId, long position, string clientEpoch, string epoch);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Subscription {SubscriptionId} closed: its client took nothing of its replay for {StallTimeout} (at {Position})")]
     private partial void LogReplayStalled(string subscriptionId, long position, TimeSpan stallTimeout);

@@ -29,13 +29,12 @@ internal sealed partial class EventStreamEndpoint(
     StreamAdmission admission,
     ReplayAdmission replayAdmission,
     ReplayWriter replayWriter,
+    IClusterTier cluster,
     IHostApplicationLifetime lifetime,
     TimeProvider time,
     IOptionsMonitor<ServerEventsOptions> optionsMonitor,
     ILogger<EventStreamEndpoint> logger)
 {
-    private const string LastEventIdHeader = "Last-Event-ID";
-
     // How long a refused client should wait before reconnecting; by then the load balancer routes it elsewhere.
     private const string ShuttingDownRetryAfterSeconds = "1";
     private const string ShuttingDownMessage = "This node is shutting down; reconnect (with Last-Event-ID) to resume on another node.";
@@ -155,18 +154,10 @@ internal sealed partial class EventStreamEndpoint(
             return null;
         }
 
-        var lastEventId = request.Headers[LastEventIdHeader].FirstOrDefault() ?? request.Query["lastEventId"].FirstOrDefault();
-        long? resumeAfter = null;
-        if (!string.IsNullOrEmpty(lastEventId))
+        if (!ResumeCursor.TryRead(request, out var resume, out var resumeError))
         {
-            if (!long.TryParse(lastEventId, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed))
-            {
-                await ErrorResponse.WriteAsync(context, StatusCodes.Status400BadRequest, $"Last-Event-ID '{lastEventId}' is not a non-negative integer.")
-                    .ConfigureAwait(false);
-                return null;
-            }
-
-            resumeAfter = parsed;
+            await ErrorResponse.WriteAsync(context, StatusCodes.Status400BadRequest, resumeError).ConfigureAwait(false);
+            return null;
         }
 
         if (options.Hooks.OnInit is { } onInit)
@@ -183,7 +174,7 @@ internal sealed partial class EventStreamEndpoint(
         // A resuming stream waits for a replay place before anything is created for it, so a refused one leaves
         // nothing behind.
         IDisposable? replayLease = null;
-        if (resumeAfter is not null)
+        if (resume is not null)
         {
             replayLease = await replayAdmission.EnterAsync(context.RequestAborted).ConfigureAwait(false);
             if (replayLease is null)
@@ -207,7 +198,7 @@ internal sealed partial class EventStreamEndpoint(
                 await onConnect(info, connectArgs).ConfigureAwait(false);
             }
 
-            return new StreamOpening(info, serverEvents.Serialize(connectArgs), resumeAfter, replayLease);
+            return new StreamOpening(info, serverEvents.Serialize(connectArgs), resume, replayLease);
         }
         catch
         {
@@ -245,9 +236,9 @@ internal sealed partial class EventStreamEndpoint(
         long watermark,
         CancellationToken cancellationToken)
     {
-        if (opening.ResumeAfter is { } after)
+        if (opening.Resume is { } resume)
         {
-            return await replayWriter.WriteAsync(response.BodyWriter, connection, opening.ConnectBody, after, watermark, serverEvents.Serialize, cancellationToken)
+            return await replayWriter.WriteAsync(response.BodyWriter, connection, opening.ConnectBody, resume, watermark, serverEvents.Serialize, cancellationToken)
                 .ConfigureAwait(false);
         }
 
@@ -282,7 +273,7 @@ internal sealed partial class EventStreamEndpoint(
         };
     }
 
-    private static Dictionary<string, string> CreateConnectArgs(HttpRequest request, SubscriptionInfo info, ServerEventsOptions options)
+    private Dictionary<string, string> CreateConnectArgs(HttpRequest request, SubscriptionInfo info, ServerEventsOptions options)
     {
         var baseUrl = $"{request.Scheme}://{request.Host}{request.PathBase}";
         var paths = options.Paths;
@@ -293,6 +284,10 @@ internal sealed partial class EventStreamEndpoint(
         AddUrl(args, "updateSubscriberUrl", baseUrl, paths.Subscribers, "/" + info.Id);
         args["heartbeatIntervalMs"] = ((long)options.HeartbeatInterval.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
         args["idleTimeoutMs"] = ((long)options.IdleTimeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
+
+        // Beyond ServiceStack: the epoch of the log the stream's ids come from, for the client to send back with its
+        // cursor (see ResumeCursor); clients that do not know it ignore it.
+        args["epoch"] = cluster.Events.Epoch;
         return args;
     }
 
@@ -328,5 +323,5 @@ internal sealed partial class EventStreamEndpoint(
     /// A checked request: the new subscription, its serialised <c>cmd.onConnect</c> body, the resume cursor and,
     /// when resuming, the replay place it holds until its replay is written.
     /// </summary>
-    private sealed record StreamOpening(SubscriptionInfo Info, string ConnectBody, long? ResumeAfter, IDisposable? ReplayLease);
+    private sealed record StreamOpening(SubscriptionInfo Info, string ConnectBody, ResumeCursor? Resume, IDisposable? ReplayLease);
 }

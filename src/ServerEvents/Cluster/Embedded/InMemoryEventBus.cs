@@ -1,3 +1,5 @@
+using System.Buffers.Text;
+using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using ServerEvents.Delivery;
 
@@ -9,6 +11,9 @@ namespace ServerEvents.Cluster.Embedded;
 /// </summary>
 public sealed class InMemoryEventBus : IEventBus
 {
+    // 72 random bits, 12 URL-safe characters: two process starts never share an epoch.
+    private const int EpochBytes = 9;
+
     private readonly Lock _gate = new();
     private readonly Queue<ClusterEvent> _log = new();
     private readonly List<IClusterEventSink> _sinks = [];
@@ -30,7 +35,14 @@ public sealed class InMemoryEventBus : IEventBus
         // the new run's events as new. The positions before the start were never this log's, so they count as
         // evicted: a cursor among them (one from before the restart) is told of the gap and replayed from here.
         _head = _evictedThrough = ClockSeed.Now(time);
+
+        // The clock seed alone cannot tell this log from the last run's once its positions pass an old cursor; a
+        // random epoch per process start can.
+        Epoch = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(EpochBytes));
     }
+
+    /// <inheritdoc />
+    public string Epoch { get; }
 
     /// <inheritdoc />
     public ValueTask<long> PublishAsync(OutgoingEvent outgoing, CancellationToken cancellationToken = default)
@@ -77,7 +89,7 @@ public sealed class InMemoryEventBus : IEventBus
             Trim(_time.GetUtcNow());
             var events = _log.Where(e => e.Id > after && e.Id <= through).ToList();
             long? oldest = _log.Count > 0 ? _log.Peek().Id : null;
-            return ValueTask.FromResult(new EventLogSlice(events, _head, _evictedThrough, oldest));
+            return ValueTask.FromResult(new EventLogSlice(events, _head, _evictedThrough, oldest, Epoch));
         }
     }
 
