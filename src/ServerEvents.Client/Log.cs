@@ -5,8 +5,8 @@ namespace ServerEvents.Client;
 /// <summary>The client's log messages, source-generated so that disabled levels cost nothing.</summary>
 internal static partial class Log
 {
-    [LoggerMessage(EventId = 1, Level = LogLevel.Debug, Message = "Opening {StreamUrl} with Last-Event-ID {LastEventId}")]
-    public static partial void Connecting(ILogger logger, Uri streamUrl, string? lastEventId);
+    [LoggerMessage(EventId = 1, Level = LogLevel.Debug, Message = "Opening {StreamUrl} with Last-Event-ID {LastEventId} of epoch {Epoch}")]
+    public static partial void Connecting(ILogger logger, Uri streamUrl, string? lastEventId, string? epoch);
 
     [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "Connected as subscription {SubscriptionId} in channels {Channels}")]
     public static partial void Connected(ILogger logger, string subscriptionId, string channels);

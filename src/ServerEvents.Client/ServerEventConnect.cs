@@ -35,6 +35,13 @@ public sealed class ServerEventConnect
     /// <summary>How long the server keeps a silent subscription, in milliseconds; 0 when it did not say.</summary>
     public long IdleTimeoutMs { get; init; }
 
+    /// <summary>
+    /// The epoch of the log the stream's ids come from, sent back with the resume cursor so the server can tell a cursor
+    /// of another log (a restarted or recreated one) from its own; <see langword="null"/> from a server without epochs
+    /// (ServiceStack).
+    /// </summary>
+    public string? Epoch { get; init; }
+
     /// <summary>Every argument as the server sent it, including any added by its on-connect hook.</summary>
     public required IReadOnlyDictionary<string, string> Raw { get; init; }
 
@@ -48,6 +55,7 @@ public sealed class ServerEventConnect
         UpdateSubscriberUrl = Resolve(baseUri, info.GetValueOrDefault("updateSubscriberUrl")),
         HeartbeatIntervalMs = Milliseconds(info.GetValueOrDefault("heartbeatIntervalMs")),
         IdleTimeoutMs = Milliseconds(info.GetValueOrDefault("idleTimeoutMs")),
+        Epoch = info.GetValueOrDefault("epoch") is { Length: > 0 } epoch ? epoch : null,
         Raw = info,
     };
 

@@ -280,8 +280,12 @@ public sealed class ServerEventsClient : IAsyncDisposable
         {
             while (true)
             {
-                var lastEventId = LastEventId?.ToString(CultureInfo.InvariantCulture);
-                var end = await _session.RunAsync(new Uri(BaseUri, _options.EventStreamPath + _channels.ToQuery()), lastEventId, stop).ConfigureAwait(false);
+                // The cursor and the epoch of the log that issued it: a server whose log is not that one any more (a
+                // restart, a recreated database) says so with cmd.onReplayGap rather than replay from another log.
+                var resume = LastEventId is { } lastEventId
+                    ? new ResumeFrom(lastEventId.ToString(CultureInfo.InvariantCulture), _connection?.Epoch)
+                    : null;
+                var end = await _session.RunAsync(new Uri(BaseUri, _options.EventStreamPath + _channels.ToQuery()), resume, stop).ConfigureAwait(false);
                 var delay = _backoff.Next();
                 Log.Reconnecting(_logger, end.Error, end.Reason, _backoff.Attempt, delay.TotalMilliseconds);
                 if (end.Error is not null)

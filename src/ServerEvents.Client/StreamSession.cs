@@ -3,6 +3,9 @@ using Microsoft.Extensions.Logging;
 
 namespace ServerEvents.Client;
 
+/// <summary>Where a connection resumes: the last event id and the epoch of the log that issued it, when the server sent one.</summary>
+internal sealed record ResumeFrom(string LastEventId, string? Epoch);
+
 /// <summary>How one connection ended.</summary>
 internal readonly record struct SessionEnd(ReconnectReason Reason, Exception? Error);
 
@@ -21,7 +24,7 @@ internal sealed class StreamSession(
     private const string ConnectTarget = "onConnect";
 
     /// <summary>Runs one connection until it ends; throws <see cref="OperationCanceledException"/> when <paramref name="stop"/> fires.</summary>
-    public async Task<SessionEnd> RunAsync(Uri streamUri, string? lastEventId, CancellationToken stop)
+    public async Task<SessionEnd> RunAsync(Uri streamUri, ResumeFrom? resume, CancellationToken stop)
     {
         // Until onConnect arrives the silence allowed is the connect timeout; after it, the server's idle timeout.
         using var silence = new CancellationTokenSource(options.ConnectTimeout);
@@ -34,12 +37,16 @@ internal sealed class StreamSession(
         SessionEnd end;
         try
         {
-            Log.Connecting(logger, streamUri, lastEventId);
+            Log.Connecting(logger, streamUri, resume?.LastEventId, resume?.Epoch);
             using var request = new HttpRequestMessage(HttpMethod.Get, streamUri);
             request.Headers.Accept.ParseAdd("text/event-stream");
-            if (lastEventId is not null)
+            if (resume is not null)
             {
-                request.Headers.TryAddWithoutValidation("Last-Event-ID", lastEventId);
+                request.Headers.TryAddWithoutValidation("Last-Event-ID", resume.LastEventId);
+                if (resume.Epoch is not null)
+                {
+                    request.Headers.TryAddWithoutValidation("Last-Event-Epoch", resume.Epoch);
+                }
             }
 
             using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);

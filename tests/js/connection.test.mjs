@@ -186,3 +186,37 @@ test('stop reports a failed unregister through onError', async () => {
   await h.client.stop();
   assert.match(h.errors[0].error.message, /HTTP 404/);
 });
+
+test('the epoch from onConnect is sent back with the resume cursor, and a new stream\'s epoch replaces it', () => {
+  const h = createHarness();
+  h.send(`cmd.onConnect ${JSON.stringify({ ...connectInfo('sub1'), epoch: 'run-1' })}`, '40');
+  h.send('home@cmd.chat "a"', '41');
+  assert.equal(h.client.epoch, 'run-1');
+
+  h.es.emitError(2);
+  h.clock.advance(500);
+  assert.equal(query(h.es.url).lastEventId, '41');
+  assert.equal(query(h.es.url).epoch, 'run-1');
+
+  // The server restarted: its log has another epoch, and the ids that follow belong to it.
+  h.send(`cmd.onConnect ${JSON.stringify({ ...connectInfo('sub2'), epoch: 'run-2' })}`, '7');
+  h.send('cmd.onReplayGap {"lastEventId":41,"oldestAvailableId":null}', '7');
+  h.es.emitError(2);
+  h.clock.advance(500);
+  assert.equal(query(h.es.url).lastEventId, '7');
+  assert.equal(query(h.es.url).epoch, 'run-2');
+});
+
+test('a server that sends no epoch (ServiceStack) gets the cursor alone', () => {
+  const h = createHarness();
+  h.send(`cmd.onConnect ${JSON.stringify({ ...connectInfo('sub1'), epoch: 'run-1' })}`, '40');
+  h.es.emitError(2);
+  h.clock.advance(500);
+  h.connect('sub2');
+  h.send('home@cmd.chat "a"', '41');
+  h.es.emitError(2);
+  h.clock.advance(500);
+  assert.equal(h.client.epoch, null);
+  assert.equal(query(h.es.url).lastEventId, '41');
+  assert.equal(query(h.es.url).epoch, undefined);
+});

@@ -36,6 +36,8 @@ export interface ConnectionInfo {
   updateSubscriberUrl: string;
   heartbeatIntervalMs: string;
   idleTimeoutMs: string;
+  /** The epoch of the log the stream's ids come from; sent back with the resume cursor. Absent from ServiceStack servers. */
+  epoch?: string;
   [key: string]: string | undefined;
 }
 
@@ -106,6 +108,8 @@ export class ServerEventsClient {
   readonly channels: string[];
   /** The id of the last event received; reconnects resume from it. */
   readonly lastEventId: string | null;
+  /** The epoch of the log that issued `lastEventId` (from `cmd.onConnect`), sent back with it on reconnect; null when the server sent none. */
+  readonly epoch: string | null;
 
   /** Opens the stream; does nothing when already running. */
   start(): this;

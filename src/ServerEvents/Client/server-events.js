@@ -203,6 +203,7 @@ export class ServerEventsClient {
   #eventSource = null;
   #connectionInfo = null;
   #lastEventId = null;
+  #epoch = null;
   #heartbeatTimer = null;
   #reconnectTimer = null;
   #attempt = 0;
@@ -253,6 +254,15 @@ export class ServerEventsClient {
   /** The id of the last event received, sent back on reconnect to resume the stream. */
   get lastEventId() {
     return this.#lastEventId;
+  }
+
+  /**
+   * The epoch of the log that issued {@link lastEventId} (from `cmd.onConnect`), sent back with it on
+   * reconnect so the server can tell a cursor from another log (e.g. before a restart); null when the
+   * server sent none.
+   */
+  get epoch() {
+    return this.#epoch;
   }
 
   /**
@@ -365,8 +375,13 @@ export class ServerEventsClient {
   }
 
   #streamUrl() {
-    // A new EventSource cannot send Last-Event-ID, so the resume cursor travels on the URL.
-    const resume = this.#lastEventId ? `&lastEventId=${encodeURIComponent(this.#lastEventId)}` : '';
+    // A new EventSource cannot send Last-Event-ID, so the resume cursor (and the epoch of the log
+    // that issued it) travels on the URL.
+    let resume = '';
+    if (this.#lastEventId) {
+      resume = `&lastEventId=${encodeURIComponent(this.#lastEventId)}`;
+      if (this.#epoch) resume += `&epoch=${encodeURIComponent(this.#epoch)}`;
+    }
     return `${this.#baseUrl}/event-stream?${this.#channelsQuery()}&t=${Date.now()}${resume}`;
   }
 
@@ -439,6 +454,8 @@ export class ServerEventsClient {
 
   #connected(es, info) {
     this.#connectionInfo = info;
+    // The ids that follow come from this epoch's log; a server without epochs (ServiceStack) sends none.
+    this.#epoch = typeof info?.epoch === 'string' && info.epoch ? info.epoch : null;
     this.#attempt = 0;
     this.#env.clearInterval(this.#heartbeatTimer);
     if (!info.heartbeatUrl) return;
