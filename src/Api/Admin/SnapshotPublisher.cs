@@ -8,7 +8,7 @@ namespace ServerEvents.Api.Admin;
 /// <summary>
 /// Samples this node once per <see cref="AdminOptions.SampleInterval"/> and publishes a <see cref="NodeSnapshot"/> to
 /// the admin channel. Every node of a cluster runs one; the dashboard merges them by node id. While nobody watches
-/// the channel, nothing is sampled beyond the one directory read that finds that out.
+/// the channel, nothing is sampled beyond the one directory lookup that finds that out.
 /// </summary>
 internal sealed partial class SnapshotPublisher(
     IServerEvents serverEvents,
@@ -51,16 +51,19 @@ internal sealed partial class SnapshotPublisher(
     public async Task PublishAsync(CancellationToken cancellationToken)
     {
         var current = options.CurrentValue;
+
+        // One lookup of a small channel while nobody watches; the whole directory only while someone does.
+        var watchers = await serverEvents.GetSubscriptionsDetailsAsync([current.Channel], cancellationToken).ConfigureAwait(false);
+        if (watchers.Count == 0)
+        {
+            return;
+        }
+
         var subscriptions = await serverEvents.GetSubscriptionsDetailsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
         var members = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var channel in subscriptions.SelectMany(s => s.Channels))
         {
             members[channel] = members.GetValueOrDefault(channel) + 1;
-        }
-
-        if (!members.ContainsKey(current.Channel))
-        {
-            return;
         }
 
         var snapshot = new NodeSnapshot(

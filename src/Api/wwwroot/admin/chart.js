@@ -31,7 +31,7 @@ export class LineChart {
    * @param {HTMLElement} host where the chart's figure is appended
    * @param {{ id: string, title: string, unit?: string, windowMs?: number }} options
    */
-  constructor(host, { id, title, unit = '', windowMs = 120_000 }) {
+  constructor(host, { id, title, unit = '', windowMs = 60_000 }) {
     this.unit = unit;
     this.windowMs = windowMs;
     /** @type {Map<string, { points: {t: number, v: number}[], line: SVGPolylineElement, color: string }>} */
