@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using ServerEvents.Api.Chat;
 
 namespace ServerEvents.Api.Admin;
 
@@ -14,6 +15,7 @@ internal static class AdminDashboardExtensions
         services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.SectionName)
             .Validate(o => o.SampleInterval > TimeSpan.Zero, "Admin:SampleInterval must be positive.")
             .Validate(o => !string.IsNullOrWhiteSpace(o.Channel), "Admin:Channel is required.")
+            .Validate(o => !ChatChannel.IsValid(o.Channel), "Admin:Channel must not be a valid chat channel name (keep a ':' in it): the chat's endpoints would post to it.")
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<MeterSampler>();
