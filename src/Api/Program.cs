@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using ServerEvents.Api;
+using ServerEvents.Api.Admin;
 using ServerEvents.Api.Auth;
 using ServerEvents.Api.Chat;
 using ServerEvents.Api.Security;
@@ -23,6 +24,7 @@ builder.Services.AddTrustedProxies(builder.Configuration);
 builder.Services.AddChatAuthentication(builder.Configuration);
 builder.Services.AddChatRateLimiting(builder.Configuration);
 builder.Services.AddSessionCookie();
+builder.Services.AddAdminDashboard();
 
 var app = builder.Build();
 
@@ -44,6 +46,7 @@ app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check 
 app.MapServerEvents();
 app.MapSignIn();
 app.MapChat();
+app.MapAdminDashboard();
 
 app.Run();
 

@@ -46,7 +46,7 @@ public sealed class ScreenshotTests(ChromiumFixture chromium) : IClassFixture<Ch
         }
     }
 
-    private static string RepositoryRoot()
+    internal static string RepositoryRoot()
     {
         for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
         {
