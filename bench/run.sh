@@ -5,6 +5,7 @@
 #
 #   bench/run.sh --subjects "nchan baseline ours ours-pg" --wait-quiet 120   # the full run; about 20 minutes
 #   bench/run.sh --connections 2000 --hold 3000 --duration 5
+#   bench/run.sh --subjects "ours ours-orleans" --wait-quiet 120   # the Orleans tier beside the embedded one
 #
 # Options (defaults in brackets):
 #   --connections N   streams in the fan-out and many-channel scenarios [10000]
@@ -15,8 +16,11 @@
 #   --duration S      seconds of publishing per scenario [30]
 #   --workers K       generator processes, each under the 20,000 open-file limit [3]
 #   --connect-rate R  streams opened per second in total; 0 for as fast as 64 pending opens per worker allow [0]
-#   --subjects LIST   which subjects, in order: nchan, baseline, ours, and ours-pg (two nodes on PostgreSQL, started
-#                     with scripts/postgres.sh) ["nchan baseline ours"]
+#   --subjects LIST   which subjects, in order: nchan, baseline, ours, ours-pg (two nodes on PostgreSQL, started
+#                     with scripts/postgres.sh) and ours-orleans (two front-ends and --silos silos on Azurite,
+#                     started with scripts/azurite.sh) ["nchan baseline ours"]
+#   --silos N         silos of the ours-orleans subject [1]
+#   --open-timeout S  seconds an open may wait for its response head before it counts as failed [10]
 #   --scenarios LIST  which scenarios ["fanout channels hold"]
 #   --out DIR         keep the JSON results and table.md there [a temporary directory]
 #   --no-warmup       skip the small warm-up run before each measurement (the smoke run does)
@@ -40,6 +44,8 @@ warmup=1
 settle=2
 wait_quiet=0
 connect_rate=0
+silos=1
+open_timeout=10
 while [ $# -gt 0 ]; do
   case "$1" in
     --connections) connections=$2; shift 2 ;;
@@ -49,6 +55,8 @@ while [ $# -gt 0 ]; do
     --duration) duration=$2; shift 2 ;;
     --workers) workers=$2; shift 2 ;;
     --connect-rate) connect_rate=$2; shift 2 ;;
+    --silos) silos=$2; shift 2 ;;
+    --open-timeout) open_timeout=$2; shift 2 ;;
     --subjects) subjects=$2; shift 2 ;;
     --scenarios) scenarios=$2; shift 2 ;;
     --out) out=$2; shift 2 ;;
@@ -79,7 +87,12 @@ for project in LoadGenerator Baseline ServerHost; do
     exit 1
   fi
 done
+if [[ " $subjects " == *" ours-orleans "* ]] && ! dotnet build src/Silo/Silo.csproj -c Release -nologo -v quiet >"$out/build-Silo.log" 2>&1; then
+  cat "$out/build-Silo.log"
+  exit 1
+fi
 bin() { echo "$root/bench/$1/bin/Release/net10.0"; }
+silo_bin="$root/src/Silo/bin/Release/net10.0"
 
 # Busy share of all cores over 3 seconds, in percent, from /proc/stat.
 machine_busy() {
@@ -94,7 +107,7 @@ generator="$(bin LoadGenerator)/LoadGenerator"
 
 {
   echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo), kernel $(uname -r), $(dotnet --version) SDK, $(nginx -v 2>&1 | sed 's/.*: //') + nchan $(dpkg-query -W -f='${Version}' libnginx-mod-nchan 2>/dev/null || echo '?')"
-  echo "command: bench/run.sh --connections $connections --hold $hold --channels $channels --rate $rate --duration $duration --workers $workers --connect-rate $connect_rate --subjects \"$subjects\" --scenarios \"$scenarios\""
+  echo "command: bench/run.sh --connections $connections --hold $hold --channels $channels --rate $rate --duration $duration --workers $workers --connect-rate $connect_rate --open-timeout $open_timeout --silos $silos --subjects \"$subjects\" --scenarios \"$scenarios\""
   echo "machine busy before the run: $(machine_busy)% of all cores"
 } | tee "$out/machine.txt"
 
@@ -108,11 +121,38 @@ server_pids=""
 ports=""
 nginx_prefix=""
 pg_dir=""
+azurite_dir=""
 start_dotnet() {
   local project=$1 port=$2 log=$3
   dotnet "$(bin "$project")/$project.dll" --contentRoot "$(bin "$project")" --urls "http://127.0.0.1:$port" >"$log" 2>&1 &
   started+=($!)
-  wait_for_port "$port"
+  # A cluster node listens only once it has joined its cluster, which on a loaded machine can outlast one wait.
+  for _ in 1 2 3 4; do
+    if wait_for_port "$port" 2>/dev/null; then
+      return 0
+    fi
+  done
+  cat "$log" >&2
+  echo "nothing listens on port $port after 120 s" >&2
+  return 1
+}
+
+# Starts a silo of the ours-orleans subject on free ports and waits until it is an active member of the cluster.
+start_silo() {
+  local log=$1 http
+  http=$(free_port)
+  Orleans__AdvertisedIPAddress=127.0.0.1 Orleans__SiloPort=$(free_port) Orleans__GatewayPort=$(free_port) \
+    dotnet "$silo_bin/ServerEvents.Silo.dll" --contentRoot "$silo_bin" --urls "http://127.0.0.1:$http" >"$log" 2>&1 &
+  started+=($!)
+  for _ in $(seq 1 600); do
+    if curl -fs "http://127.0.0.1:$http/health/ready" >/dev/null 2>&1; then
+      return 0
+    fi
+    sleep 0.2
+  done
+  cat "$log" >&2
+  echo "the silo on :$http was not ready after 120 s" >&2
+  return 1
 }
 
 start_subject() {
@@ -141,13 +181,36 @@ start_subject() {
       unset ServerEvents__Cluster__Provider ConnectionStrings__Postgres
       server_pids="$(head -n 1 "$pg_dir/data/postmaster.pid"),"
       ;;
+    ours-orleans)
+      # Silos, then two front-ends, on a fresh Azurite, whose process is measured with theirs as PostgreSQL is with
+      # ours-pg. Logging at Warning, as ServerHost's appsettings.json sets it for the front-ends.
+      eval "$(bash scripts/azurite.sh start)"
+      azurite_dir=$SERVER_EVENTS_TEST_AZURITE_DIR
+      second=$(free_port)
+      ports="$port,$second"
+      export ConnectionStrings__AzureStorage=$SERVER_EVENTS_TEST_AZURITE Orleans__ClusterId="bench-$RANDOM$RANDOM" \
+        Logging__LogLevel__Default=Warning
+      export Orleans__ServiceId=$Orleans__ClusterId
+      for n in $(seq 1 "$silos"); do
+        start_silo "$out/$scenario-$subject-silo-$n.log"
+      done
+      export ServerEvents__Cluster__Provider=Orleans
+      start_dotnet ServerHost "$port" "$out/$scenario-$subject-1.log"
+      start_dotnet ServerHost "$second" "$out/$scenario-$subject-2.log"
+      unset ServerEvents__Cluster__Provider ConnectionStrings__AzureStorage Orleans__ClusterId Orleans__ServiceId \
+        Logging__LogLevel__Default
+      server_pids="$SERVER_EVENTS_TEST_AZURITE_PID,"
+      ;;
     *) echo "unknown subject $subject" >&2; return 2 ;;
   esac
   server_pids+=$(IFS=,; echo "${started[*]}")
 }
 
 stop_subject() {
-  for pid in "${started[@]}"; do
+  local i pid
+  # Last started first: front-ends before the silos their subscribers leave through.
+  for ((i = ${#started[@]} - 1; i >= 0; i--)); do
+    pid=${started[$i]}
     kill "$pid" 2>/dev/null || true
     wait "$pid" 2>/dev/null || true
   done
@@ -161,6 +224,10 @@ stop_subject() {
     bash scripts/postgres.sh statements "$pg_dir" >"$out/${scenario:-none}-ours-pg-statements.txt" 2>&1 || true
     bash scripts/postgres.sh stop "$pg_dir"
     pg_dir=""
+  fi
+  if [ -n "$azurite_dir" ]; then
+    bash scripts/azurite.sh stop "$azurite_dir"
+    azurite_dir=""
   fi
 }
 trap stop_subject EXIT
@@ -195,7 +262,7 @@ for scenario in $scenarios; do
   for subject in $subjects; do
     echo "== $scenario: $subject"
     start_subject "$subject"
-    common=(--subject "$subject" --ports "$ports" --server-pids "$server_pids" --workers "$workers" --settle "$settle" --connect-rate "$connect_rate")
+    common=(--subject "$subject" --ports "$ports" --server-pids "$server_pids" --workers "$workers" --settle "$settle" --connect-rate "$connect_rate" --open-timeout "$open_timeout")
     if [ "$warmup" = 1 ]; then
       # JIT, thread pool and buffer pools warm up on a small load first, so the measurement sees steady state.
       "$generator" run "${common[@]}" --scenario warmup --connections 500 --channels 10 --publish-rate 50 --duration 3 --settle 0 >/dev/null

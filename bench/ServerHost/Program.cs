@@ -5,11 +5,16 @@ using ServerEvents;
 // publish endpoint that src/Api does not have (its chat endpoints need a signed session and are rate limited).
 // appsettings.json switches join/leave notices off and sets a 10-minute idle timeout, so the load generator
 // needs no heartbeats. The cluster tier is chosen from configuration as src/Api chooses it, so two of these
-// with ServerEvents:Cluster:Provider=Postgres are the "two nodes on PostgreSQL" subject.
+// with ServerEvents:Cluster:Provider=Postgres are the "two nodes on PostgreSQL" subject, and two with
+// ServerEvents:Cluster:Provider=Orleans (beside src/Silo) the "two front-ends on Orleans" subject.
 var builder = WebApplication.CreateBuilder(args);
 if (string.Equals(builder.Configuration["ServerEvents:Cluster:Provider"], "Postgres", StringComparison.OrdinalIgnoreCase))
 {
     builder.Services.AddServerEventsPostgres(builder.Configuration);
+}
+else if (string.Equals(builder.Configuration["ServerEvents:Cluster:Provider"], "Orleans", StringComparison.OrdinalIgnoreCase))
+{
+    builder.Services.AddServerEventsOrleans(builder.Configuration);
 }
 
 builder.Services.AddServerEvents();

@@ -156,7 +156,8 @@ internal sealed class RunCommand(RunOptions options)
                 first,
                 options.Channels,
                 options.MaxInFlight,
-                options.ConnectRate / options.Workers)));
+                options.ConnectRate / options.Workers,
+                options.OpenTimeout)));
         }
     }
 

@@ -31,6 +31,9 @@ internal sealed record RunOptions
     /// <summary>Total opens per second over all workers; 0 for as fast as the in-flight cap allows.</summary>
     public required double ConnectRate { get; init; }
 
+    /// <summary>How long an open may wait for the response head before it counts as failed.</summary>
+    public required TimeSpan OpenTimeout { get; init; }
+
     /// <summary>Measured messages per second; 0 to only open and hold the streams.</summary>
     public required double PublishRate { get; init; }
 
@@ -54,6 +57,7 @@ internal sealed record RunOptions
         Workers = args.GetInt("workers", 1),
         MaxInFlight = args.GetInt("max-in-flight", 64),
         ConnectRate = args.GetDouble("connect-rate", 0),
+        OpenTimeout = TimeSpan.FromSeconds(args.GetDouble("open-timeout", 10)),
         PublishRate = args.GetDouble("publish-rate", 0),
         Duration = TimeSpan.FromSeconds(args.GetDouble("duration", 10)),
         WarmUpTimeout = TimeSpan.FromSeconds(args.GetDouble("warmup-timeout", 60)),

@@ -6,38 +6,44 @@ namespace ServerEvents.Bench.LoadGenerator.Report;
 
 /// <summary>
 /// The <c>table</c> command: reads the results of a whole run and prints one Markdown table, a section per
-/// scenario, every figure for every subject with its ratio to nchan and to the baseline.
+/// scenario, every figure for every subject that has a result, with its ratio to nchan and to the baseline, and
+/// for the cluster tiers also to the embedded one.
 /// </summary>
 internal static class ResultTable
 {
     private const string Anchor = "nchan";
     private const string Floor = "baseline";
+    private const string Embedded = "ours";
 
     // Scenarios in the order the task describes them; others follow.
     private static readonly string[] ScenarioOrder = ["fanout", "channels", "hold"];
 
-    // Column order; a subject with no result shows as pending (the PostgreSQL tier may not exist yet).
+    // Column order; a subject without a result in any scenario gets no column, one without a result in some
+    // scenario shows as pending there.
     private static readonly (string Id, string Title)[] Subjects =
     [
         (Anchor, "nchan"),
         (Floor, "baseline"),
-        ("ours", "ours (embedded)"),
+        (Embedded, "ours (embedded)"),
         ("ours-pg", "ours (2 nodes, PostgreSQL)"),
+        ("ours-orleans", "ours (2 front-ends, Orleans)"),
     ];
 
     public static string Render(IEnumerable<string> files)
     {
         var results = files.Select(f => JsonSerializer.Deserialize<RunResult>(File.ReadAllText(f), RunResult.Json)!).ToList();
+        var shown = Subjects.Select(s => s.Id).Where(id => results.Any(r => r.Subject == id)).ToHashSet(StringComparer.Ordinal);
+        var columns = new Columns(Subjects.Where(s => shown.Contains(s.Id)).ToList(), shown);
         var text = new StringBuilder();
-        text.AppendLine(Header());
+        text.AppendLine(columns.Header());
         foreach (var scenario in results.GroupBy(r => r.Scenario).OrderBy(g => ScenarioRank(g.Key)))
         {
             var bySubject = scenario.ToDictionary(r => r.Subject, StringComparer.Ordinal);
             var sample = scenario.First();
-            text.AppendLine(Row([$"**{Describe(sample)}**", .. Enumerable.Repeat("", ColumnCount - 1)]));
+            text.AppendLine(Row([$"**{Describe(sample)}**", .. Enumerable.Repeat("", columns.Count - 1)]));
             foreach (var figure in Figure.For(sample.PublishRate > 0))
             {
-                text.AppendLine(Row([figure.Name, .. Cells(figure, bySubject)]));
+                text.AppendLine(Row([figure.Name, .. columns.Cells(figure, bySubject)]));
             }
         }
 
@@ -46,41 +52,6 @@ internal static class ResultTable
 
     private static int ScenarioRank(string scenario) =>
         Array.IndexOf(ScenarioOrder, scenario) is var rank and >= 0 ? rank : ScenarioOrder.Length;
-
-    private static int ColumnCount => 1 + Subjects.Sum(s => 1 + Ratios(s.Id).Count());
-
-    private static string Header()
-    {
-        var titles = new List<string> { "figure" };
-        foreach (var (id, title) in Subjects)
-        {
-            titles.Add(title);
-            titles.AddRange(Ratios(id).Select(reference => $"{id} ÷ {reference}"));
-        }
-
-        return Row(titles) + Environment.NewLine + Row(titles.Select((_, i) => i == 0 ? "---" : "---:"));
-    }
-
-    private static IEnumerable<string> Ratios(string subject) =>
-        subject switch
-        {
-            Anchor => [],
-            Floor => [Anchor],
-            _ => [Anchor, Floor],
-        };
-
-    private static IEnumerable<string> Cells(Figure figure, Dictionary<string, RunResult> bySubject)
-    {
-        foreach (var (id, _) in Subjects)
-        {
-            var result = bySubject.GetValueOrDefault(id);
-            yield return result is null ? "pending" : figure.Text(result);
-            foreach (var reference in Ratios(id))
-            {
-                yield return Ratio(figure, result, bySubject.GetValueOrDefault(reference));
-            }
-        }
-    }
 
     private static string Ratio(Figure figure, RunResult? result, RunResult? reference)
     {
@@ -102,4 +73,48 @@ internal static class ResultTable
     }
 
     private static string Row(IEnumerable<string> cells) => "| " + string.Join(" | ", cells) + " |";
+
+    /// <summary>The subjects shown, each followed by its ratios to the references that are shown too.</summary>
+    private sealed record Columns(List<(string Id, string Title)> Subjects, HashSet<string> Shown)
+    {
+        public int Count => 1 + Subjects.Sum(s => 1 + Ratios(s.Id).Count());
+
+        public string Header()
+        {
+            var titles = new List<string> { "figure" };
+            foreach (var (id, title) in Subjects)
+            {
+                titles.Add(title);
+                titles.AddRange(Ratios(id).Select(reference => $"{id} ÷ {reference}"));
+            }
+
+            return Row(titles) + Environment.NewLine + Row(titles.Select((_, i) => i == 0 ? "---" : "---:"));
+        }
+
+        public IEnumerable<string> Cells(Figure figure, Dictionary<string, RunResult> bySubject)
+        {
+            foreach (var (id, _) in Subjects)
+            {
+                var result = bySubject.GetValueOrDefault(id);
+                yield return result is null ? "pending" : figure.Text(result);
+                foreach (var reference in Ratios(id))
+                {
+                    yield return Ratio(figure, result, bySubject.GetValueOrDefault(reference));
+                }
+            }
+        }
+
+        // nchan is the anchor, the baseline the floor, and the embedded tier what a cluster tier's cost is judged by.
+        private IEnumerable<string> Ratios(string subject)
+        {
+            string[] references = subject switch
+            {
+                Anchor => [],
+                Floor => [Anchor],
+                Embedded => [Anchor, Floor],
+                _ => [Anchor, Floor, Embedded],
+            };
+            return references.Where(Shown.Contains);
+        }
+    }
 }

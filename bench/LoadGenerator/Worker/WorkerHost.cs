@@ -11,9 +11,6 @@ namespace ServerEvents.Bench.LoadGenerator.Worker;
 /// </summary>
 internal sealed class WorkerHost(WorkerOptions options)
 {
-    // A server out of file descriptors leaves connections unaccepted in its backlog; they count as failed.
-    private static readonly TimeSpan OpenTimeout = TimeSpan.FromSeconds(10);
-
     private readonly WorkerCounters _counters = new();
     private readonly List<StreamConnection> _streams = [];
     private readonly Lock _output = new();
@@ -84,7 +81,8 @@ internal sealed class WorkerHost(WorkerOptions options)
 
         try
         {
-            using var timeout = new CancellationTokenSource(OpenTimeout);
+            // A server out of file descriptors leaves connections unaccepted in its backlog; they count as failed.
+            using var timeout = new CancellationTokenSource(options.OpenTimeout);
             var port = options.Ports[index % options.Ports.Length];
             var status = await stream.OpenAsync(new IPEndPoint(options.Server, port), options.Source, Request(index, port), timeout.Token);
             if (status != 200)
@@ -97,7 +95,7 @@ internal sealed class WorkerHost(WorkerOptions options)
         }
         catch (OperationCanceledException)
         {
-            return $"no response head within {OpenTimeout.TotalSeconds:0} s";
+            return $"no response head within {options.OpenTimeout.TotalSeconds:0} s";
         }
         catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException or InvalidDataException)
         {

@@ -12,6 +12,7 @@ namespace ServerEvents.Bench.LoadGenerator.Worker;
 /// <param name="Channels">How many channels the whole run spreads streams over.</param>
 /// <param name="MaxInFlight">How many opens may be pending at once.</param>
 /// <param name="ConnectRate">Opens per second for this worker; 0 for as fast as <paramref name="MaxInFlight"/> allows.</param>
+/// <param name="OpenTimeout">How long an open may wait for the response head before it counts as failed.</param>
 internal sealed record WorkerOptions(
     string Subject,
     IPAddress Server,
@@ -21,7 +22,8 @@ internal sealed record WorkerOptions(
     long FirstIndex,
     int Channels,
     int MaxInFlight,
-    double ConnectRate)
+    double ConnectRate,
+    TimeSpan OpenTimeout)
 {
     /// <summary>Reads the options the coordinator passes.</summary>
     public static WorkerOptions Parse(CommandLine args) => new(
@@ -33,7 +35,8 @@ internal sealed record WorkerOptions(
         args.GetInt("first-index", 0),
         args.GetInt("channels", 1),
         args.GetInt("max-in-flight", 64),
-        args.GetDouble("connect-rate", 0));
+        args.GetDouble("connect-rate", 0),
+        TimeSpan.FromSeconds(args.GetDouble("open-timeout", 10)));
 
     /// <summary>The arguments that recreate these options in a worker process.</summary>
     public IEnumerable<string> ToArguments() =>
@@ -41,6 +44,7 @@ internal sealed record WorkerOptions(
         "--subject", Subject, "--server", Server.ToString(), "--ports", string.Join(',', Ports), "--source", Source.ToString(),
         "--connections", Invariant(Connections), "--first-index", Invariant(FirstIndex), "--channels", Invariant(Channels),
         "--max-in-flight", Invariant(MaxInFlight), "--connect-rate", Invariant(ConnectRate),
+        "--open-timeout", Invariant(OpenTimeout.TotalSeconds),
     ];
 
     private static string Invariant(IFormattable value) => value.ToString(null, System.Globalization.CultureInfo.InvariantCulture);

@@ -4,7 +4,6 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Streams;
 using ServerEvents.Cluster;
-using ServerEvents.Delivery;
 using ServerEvents.Grains.Events;
 using ServerEvents.Grains.Hosting;
 
@@ -28,8 +27,7 @@ public sealed partial class LogListener : IHostedService, IAsyncDisposable, IAsy
     private readonly Lazy<IAsyncStream<LogBatch>> _stream;
     private readonly OrleansClusterOptions _options;
     private readonly ILogger<LogListener> _logger;
-    private readonly Lock _gate = new();
-    private readonly List<IClusterEventSink> _sinks = [];
+    private readonly AttachedSinks _sinks;
     private readonly Channel<LogBatch> _inbox = Channel.CreateUnbounded<LogBatch>(new UnboundedChannelOptions { SingleReader = true });
     private readonly CancellationTokenSource _stopping = new();
     private StreamSubscriptionHandle<LogBatch>? _subscription;
@@ -37,9 +35,6 @@ public sealed partial class LogListener : IHostedService, IAsyncDisposable, IAsy
     private long _epoch;
     private long _lastHeard;
     private int _disposed;
-
-    // The last position handed to the sinks; -1 until the listener has started and read the head.
-    private long _dispatched = -1;
 
     /// <summary>Creates the listener.</summary>
     public LogListener(IClusterClient client, IOptions<OrleansClusterOptions> options, ILogger<LogListener> logger)
@@ -50,6 +45,7 @@ public sealed partial class LogListener : IHostedService, IAsyncDisposable, IAsy
         _log = new(() => client.GetGrain<IEventLogGrain>(_options.Scope));
         _stream = new(() => client.GetStreamProvider(OrleansNames.StreamProvider).GetStream<LogBatch>(FanOutStream.Id(_options.Scope)));
         _logger = logger;
+        _sinks = new AttachedSinks(logger);
     }
 
     /// <summary>How many times the stream subscription was found lost and made again.</summary>
@@ -59,39 +55,18 @@ public sealed partial class LogListener : IHostedService, IAsyncDisposable, IAsy
     public long Epoch => Interlocked.Read(ref _epoch);
 
     /// <summary>The last position handed to the sinks.</summary>
-    public long Dispatched => Interlocked.Read(ref _dispatched);
+    public long Dispatched => _sinks.Dispatched;
 
     /// <summary>Attaches a sink; callable before the listener has started.</summary>
-    public IDisposable Attach(IClusterEventSink sink)
-    {
-        ArgumentNullException.ThrowIfNull(sink);
-        lock (_gate)
-        {
-            if (_dispatched >= 0)
-            {
-                sink.OnAttached(_dispatched);
-            }
-
-            _sinks.Add(sink);
-        }
-
-        return new Attachment(this, sink);
-    }
+    public IDisposable Attach(IClusterEventSink sink) => _sinks.Attach(sink);
 
     /// <summary>Subscribes, then reads the head, so nothing committed between the two is missed.</summary>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         _subscription = await _stream.Value.SubscribeAsync(this).WaitAsync(cancellationToken).ConfigureAwait(false);
         var head = await _log.Value.GetHeadAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
-        lock (_gate)
-        {
-            _epoch = head.Epoch;
-            _dispatched = head.Committed;
-            foreach (var sink in _sinks)
-            {
-                sink.OnAttached(head.Committed);
-            }
-        }
+        _epoch = head.Epoch;
+        _sinks.Start(head.Committed);
 
         _lastHeard = TimeProvider.System.GetTimestamp();
         LogListening(_options.Scope, head.Committed);
@@ -181,7 +156,7 @@ public sealed partial class LogListener : IHostedService, IAsyncDisposable, IAsy
             catch (Exception ex)
             {
                 // The cluster is away: the silence check tries again, so nothing is lost, only late.
-                LogCatchUpFailed(ex, _options.Scope, _dispatched);
+                LogCatchUpFailed(ex, _options.Scope, Dispatched);
                 _lastHeard = TimeProvider.System.GetTimestamp();
             }
         }
@@ -205,32 +180,32 @@ public sealed partial class LogListener : IHostedService, IAsyncDisposable, IAsy
         {
             // The log was created anew (its storage was lost): its positions start again, so continue from there.
             var restart = batch.Items.Count > 0 ? batch.Items[0].Position - 1 : batch.Committed;
-            LogNewEpoch(_options.Scope, _epoch, batch.Epoch, _dispatched, restart);
+            LogNewEpoch(_options.Scope, _epoch, batch.Epoch, Dispatched, restart);
             _epoch = batch.Epoch;
-            Interlocked.Exchange(ref _dispatched, Math.Min(_dispatched, restart));
+            _sinks.RewindTo(restart);
         }
 
         var handed = 0;
         foreach (var item in batch.Items)
         {
-            if (item.Position <= _dispatched)
+            if (item.Position <= Dispatched)
             {
                 continue;
             }
 
-            if (item.Position > _dispatched + 1)
+            if (item.Position > Dispatched + 1)
             {
                 handed += await CatchUpAsync(item.Position - 1).ConfigureAwait(false);
             }
 
-            if (item.Position == _dispatched + 1)
+            if (item.Position == Dispatched + 1)
             {
                 Dispatch(item);
                 handed++;
             }
         }
 
-        if (batch.Committed > _dispatched)
+        if (batch.Committed > Dispatched)
         {
             handed += await CatchUpAsync(batch.Committed).ConfigureAwait(false);
         }
@@ -242,9 +217,9 @@ public sealed partial class LogListener : IHostedService, IAsyncDisposable, IAsy
     private async Task<int> CatchUpAsync(long through)
     {
         var handed = 0;
-        while (_dispatched < through)
+        while (Dispatched < through)
         {
-            var read = await _log.Value.ReadItemsAsync(_dispatched, CatchUpBatch).ConfigureAwait(false);
+            var read = await _log.Value.ReadItemsAsync(Dispatched, CatchUpBatch).ConfigureAwait(false);
             if (read.Items.Count == 0)
             {
                 break;
@@ -252,17 +227,12 @@ public sealed partial class LogListener : IHostedService, IAsyncDisposable, IAsy
 
             foreach (var item in read.Items)
             {
-                if (item.Position <= _dispatched)
+                if (item.Position <= Dispatched)
                 {
                     continue;
                 }
 
-                if (item.Position != _dispatched + 1)
-                {
-                    // Positions have no holes, so only retention can have removed these: the node was away too long.
-                    LogTrimmedWhileAway(_dispatched + 1, item.Position - 1);
-                }
-
+                // Past the next position only when retention removed what lies between; the sinks log that.
                 Dispatch(item);
                 handed++;
             }
@@ -273,27 +243,18 @@ public sealed partial class LogListener : IHostedService, IAsyncDisposable, IAsy
 
     private void Dispatch(LogItem item)
     {
-        lock (_gate)
+        if (item.Event is { } logged)
+        {
+            _sinks.Deliver(item.ToClusterEvent(logged));
+        }
+        else if (item.Signal is { } signal)
+        {
+            _sinks.Signal(item.Position, signal.ToClusterSignal());
+        }
+        else
         {
             // A void (a position handed out but never stored) is stepped over.
-            if (item.Event is { } logged)
-            {
-                var clusterEvent = item.ToClusterEvent(logged);
-                foreach (var sink in _sinks)
-                {
-                    SinkHandOff.Deliver(sink, clusterEvent, _logger);
-                }
-            }
-            else if (item.Signal is { } signal)
-            {
-                var clusterSignal = signal.ToClusterSignal();
-                foreach (var sink in _sinks)
-                {
-                    SinkHandOff.Signal(sink, clusterSignal, item.Position, _logger);
-                }
-            }
-
-            Interlocked.Exchange(ref _dispatched, item.Position);
+            _sinks.Skip(item.Position);
         }
     }
 
@@ -314,14 +275,6 @@ public sealed partial class LogListener : IHostedService, IAsyncDisposable, IAsy
         }
     }
 
-    private void Detach(IClusterEventSink sink)
-    {
-        lock (_gate)
-        {
-            _sinks.Remove(sink);
-        }
-    }
-
     [LoggerMessage(1, LogLevel.Information, "Listening to the log of {Scope} from position {Position}", EventName = "Listening")]
     private partial void LogListening(string scope, long position);
 
@@ -331,9 +284,6 @@ public sealed partial class LogListener : IHostedService, IAsyncDisposable, IAsy
     [LoggerMessage(3, LogLevel.Warning, "Could not catch up with the log of {Scope} after position {Position}; trying again", EventName = "CatchUpFailed")]
     private partial void LogCatchUpFailed(Exception exception, string scope, long position);
 
-    [LoggerMessage(4, LogLevel.Error, "Positions {From} to {Through} were trimmed from the log before this node could read them", EventName = "TrimmedWhileAway")]
-    private partial void LogTrimmedWhileAway(long from, long through);
-
     [LoggerMessage(6, LogLevel.Error, "The log of {Scope} has a new epoch ({OldEpoch} -> {NewEpoch}); continuing from position {Restart} instead of {Position}", EventName = "NewEpoch")]
     private partial void LogNewEpoch(string scope, long oldEpoch, long newEpoch, long position, long restart);
 
@@ -342,9 +292,4 @@ public sealed partial class LogListener : IHostedService, IAsyncDisposable, IAsy
 
     [LoggerMessage(8, LogLevel.Debug, "Could not remove the old stream subscription of {Scope}", EventName = "UnsubscribeFailed")]
     private partial void LogUnsubscribeFailed(Exception exception, string scope);
-
-    private sealed class Attachment(LogListener listener, IClusterEventSink sink) : IDisposable
-    {
-        public void Dispose() => listener.Detach(sink);
-    }
 }

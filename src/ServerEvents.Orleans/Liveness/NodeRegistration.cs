@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using ServerEvents.Cluster;
 using ServerEvents.Grains.Nodes;
 using ServerEvents.Hosting;
 
@@ -12,81 +13,36 @@ namespace ServerEvents.Orleans.Liveness;
 /// subscriptions (which may reach any other front-end) are then refused, and the survivors' idle sweeps expire them
 /// with their leave notices.
 /// </summary>
-public sealed partial class NodeRegistration : IHostedService, IDisposable
+public sealed class NodeRegistration : IHostedService, IDisposable
 {
-    // Made at first use: a client resolves a grain interface to its grain type only once it has connected to the
-    // cluster, which is after the host has constructed this.
-    private readonly Lazy<INodeRegistryGrain> _registry;
-    private readonly ServerEventsNode _node;
-    private readonly OrleansClusterOptions _options;
-    private readonly ILogger<NodeRegistration> _logger;
-    private readonly CancellationTokenSource _stopping = new();
-    private Task? _loop;
+    private readonly NodeRenewal _renewal;
 
     /// <summary>Creates the registration.</summary>
     public NodeRegistration(IClusterClient client, ServerEventsNode node, IOptions<OrleansClusterOptions> options, ILogger<NodeRegistration> logger)
     {
         ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(node);
         ArgumentNullException.ThrowIfNull(options);
-        _options = options.Value;
-        _registry = new(() => client.GetGrain<INodeRegistryGrain>(_options.Scope));
-        _node = node;
-        _logger = logger;
+        var settings = options.Value;
+
+        // Made at first use: a client resolves a grain interface to its grain type only once it has connected to the
+        // cluster, which is after the host has constructed this.
+        var registry = new Lazy<INodeRegistryGrain>(() => client.GetGrain<INodeRegistryGrain>(settings.Scope));
+        _renewal = new NodeRenewal(
+            node.Id,
+            settings.NodeRenewInterval,
+            cancellationToken => registry.Value.RenewAsync(node.Id, settings.NodeTimeout).WaitAsync(cancellationToken),
+            cancellationToken => registry.Value.RemoveAsync(node.Id).WaitAsync(cancellationToken),
+            ClusterCall.IsOutage,
+            logger);
     }
 
     /// <summary>Registers the node before the app takes requests, so its first subscriptions can be pulsed.</summary>
-    public async Task StartAsync(CancellationToken cancellationToken)
-    {
-        await _registry.Value.RenewAsync(_node.Id, _options.NodeTimeout).WaitAsync(cancellationToken).ConfigureAwait(false);
-        _loop = RenewPeriodicallyAsync(_stopping.Token);
-    }
+    public Task StartAsync(CancellationToken cancellationToken) => _renewal.StartAsync(cancellationToken);
 
     /// <inheritdoc />
-    public async Task StopAsync(CancellationToken cancellationToken)
-    {
-        if (_loop is null)
-        {
-            return;
-        }
-
-        await _stopping.CancelAsync().ConfigureAwait(false);
-        await _loop.ConfigureAwait(false);
-        try
-        {
-            await _registry.Value.RemoveAsync(_node.Id).WaitAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ClusterCall.IsOutage(ex) || ex is OperationCanceledException)
-        {
-            // The registration lapses on its own.
-            LogRenewFailed(ex, _node.Id);
-        }
-    }
+    public Task StopAsync(CancellationToken cancellationToken) => _renewal.StopAsync(cancellationToken);
 
     /// <inheritdoc />
-    public void Dispose() => _stopping.Dispose();
-
-    private async Task RenewPeriodicallyAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(_options.NodeRenewInterval);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
-            {
-                try
-                {
-                    await _registry.Value.RenewAsync(_node.Id, _options.NodeTimeout).ConfigureAwait(false);
-                }
-                catch (Exception ex) when (ClusterCall.IsOutage(ex))
-                {
-                    LogRenewFailed(ex, _node.Id);
-                }
-            }
-        }
-        catch (OperationCanceledException)
-        {
-        }
-    }
-
-    [LoggerMessage(1, LogLevel.Warning, "Could not renew the registration of node {NodeId}", EventName = "RenewFailed")]
-    private partial void LogRenewFailed(Exception exception, string nodeId);
+    public void Dispose() => _renewal.Dispose();
 }

@@ -3,7 +3,6 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using ServerEvents.Cluster;
-using ServerEvents.Delivery;
 using ServerEvents.Postgres.Hosting;
 
 namespace ServerEvents.Postgres.Events;
@@ -27,16 +26,12 @@ internal sealed partial class EventLogListener : IHostedService, IAsyncDisposabl
     private readonly PostgresConnector _connector;
     private readonly PostgresClusterOptions _options;
     private readonly ILogger<EventLogListener> _logger;
-    private readonly Lock _gate = new();
-    private readonly List<IClusterEventSink> _sinks = [];
+    private readonly AttachedSinks _sinks;
     private readonly Queue<string> _notifications = new();
     private readonly CancellationTokenSource _stopping = new();
     private NpgsqlConnection? _connection;
     private Task? _loop;
     private int _disposed;
-
-    // The last position handed to the sinks; -1 until the listener has started and read the head.
-    private long _dispatched = -1;
 
     // The log's epoch, read with the head.
     private string _epoch = string.Empty;
@@ -47,27 +42,14 @@ internal sealed partial class EventLogListener : IHostedService, IAsyncDisposabl
         _connector = connector;
         _options = options.Value;
         _logger = logger;
+        _sinks = new AttachedSinks(logger);
     }
 
     /// <summary>The epoch of the log, as read when the listener last connected; empty before it has.</summary>
     public string Epoch => Volatile.Read(ref _epoch);
 
     /// <summary>Attaches a sink; callable before the listener has connected.</summary>
-    public IDisposable Attach(IClusterEventSink sink)
-    {
-        ArgumentNullException.ThrowIfNull(sink);
-        lock (_gate)
-        {
-            if (_dispatched >= 0)
-            {
-                sink.OnAttached(_dispatched);
-            }
-
-            _sinks.Add(sink);
-        }
-
-        return new Attachment(this, sink);
-    }
+    public IDisposable Attach(IClusterEventSink sink) => _sinks.Attach(sink);
 
     /// <summary>Connects and starts listening; a new node starts from the log's current head, not from its beginning.</summary>
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -75,15 +57,7 @@ internal sealed partial class EventLogListener : IHostedService, IAsyncDisposabl
         var connection = await _connector.OpenAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var head = await ListenAsync(connection, cancellationToken).ConfigureAwait(false);
-            lock (_gate)
-            {
-                _dispatched = head;
-                foreach (var sink in _sinks)
-                {
-                    sink.OnAttached(head);
-                }
-            }
+            _sinks.Start(await ListenAsync(connection, cancellationToken).ConfigureAwait(false));
         }
         catch
         {
@@ -92,7 +66,7 @@ internal sealed partial class EventLogListener : IHostedService, IAsyncDisposabl
         }
 
         _connection = connection;
-        LogListening(_options.EffectiveChannel, _dispatched);
+        LogListening(_options.EffectiveChannel, _sinks.Dispatched);
         _loop = RunAsync(_stopping.Token);
     }
 
@@ -199,12 +173,12 @@ internal sealed partial class EventLogListener : IHostedService, IAsyncDisposabl
         while (_notifications.TryDequeue(out var notification))
         {
             var (position, payload) = LogEntry.ParseNotification(notification);
-            if (position <= _dispatched)
+            if (position <= _sinks.Dispatched)
             {
                 continue;
             }
 
-            if (position == _dispatched + 1 && payload is not null)
+            if (position == _sinks.Dispatched + 1 && payload is not null)
             {
                 Dispatch(position, LogEntry.Deserialize(payload));
             }
@@ -225,19 +199,13 @@ internal sealed partial class EventLogListener : IHostedService, IAsyncDisposabl
         {
             read = 0;
             await using var command = new NpgsqlCommand(CatchUpSql, connection);
-            command.Parameters.Add(new NpgsqlParameter { Value = _dispatched });
+            command.Parameters.Add(new NpgsqlParameter { Value = _sinks.Dispatched });
             command.Parameters.Add(new NpgsqlParameter { Value = CatchUpBatch });
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                var position = reader.GetInt64(0);
-                if (position != _dispatched + 1)
-                {
-                    // Positions have no holes, so only retention can have removed these: the node was away too long.
-                    LogTrimmedWhileAway(_dispatched + 1, position - 1);
-                }
-
-                Dispatch(position, LogEntry.Deserialize(reader.GetString(1)));
+                // Past the next position only when retention removed what lies between; the sinks log that.
+                Dispatch(reader.GetInt64(0), LogEntry.Deserialize(reader.GetString(1)));
                 read++;
             }
 
@@ -250,26 +218,13 @@ internal sealed partial class EventLogListener : IHostedService, IAsyncDisposabl
 
     private void Dispatch(long position, LogEntry entry)
     {
-        lock (_gate)
+        if (entry.Kind == LogEntryKind.Event)
         {
-            if (entry.Kind == LogEntryKind.Event)
-            {
-                var clusterEvent = entry.ToEvent(position);
-                foreach (var sink in _sinks)
-                {
-                    SinkHandOff.Deliver(sink, clusterEvent, _logger);
-                }
-            }
-            else
-            {
-                var signal = entry.ToSignal();
-                foreach (var sink in _sinks)
-                {
-                    SinkHandOff.Signal(sink, signal, position, _logger);
-                }
-            }
-
-            _dispatched = position;
+            _sinks.Deliver(entry.ToEvent(position));
+        }
+        else
+        {
+            _sinks.Signal(position, entry.ToSignal());
         }
     }
 
@@ -282,14 +237,6 @@ internal sealed partial class EventLogListener : IHostedService, IAsyncDisposabl
         }
     }
 
-    private void Detach(IClusterEventSink sink)
-    {
-        lock (_gate)
-        {
-            _sinks.Remove(sink);
-        }
-    }
-
     [LoggerMessage(Level = LogLevel.Information, Message = "Listening on {Channel} from position {Position}")]
     private partial void LogListening(string channel, long position);
 
@@ -298,12 +245,4 @@ internal sealed partial class EventLogListener : IHostedService, IAsyncDisposabl
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Lost the fan-out connection on {Channel}; reconnecting in {DelayMs} ms")]
     private partial void LogConnectionLost(Exception exception, string channel, double delayMs);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Positions {From} to {Through} were trimmed from the log before this node could read them")]
-    private partial void LogTrimmedWhileAway(long from, long through);
-
-    private sealed class Attachment(EventLogListener listener, IClusterEventSink sink) : IDisposable
-    {
-        public void Dispose() => listener.Detach(sink);
-    }
 }
