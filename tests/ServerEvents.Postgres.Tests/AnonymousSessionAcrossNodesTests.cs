@@ -18,6 +18,10 @@ public sealed class AnonymousSessionAcrossNodesTests : IAsyncLifetime
     public async Task A_session_has_the_same_anonymous_name_on_every_node_and_after_a_node_restarts()
     {
         var settings = ApiNode.Settings(_schema.Name);
+
+        // Nothing here is about expiry: a subscription must not expire while a loaded machine is slow to write its opening.
+        settings["ServerEvents__IdleTimeout"] = "00:01:00";
+        settings["ServerEvents__HeartbeatInterval"] = "00:00:10";
         var nodes = await Task.WhenAll(ApiNode.StartAsync(settings), ApiNode.StartAsync(settings));
         var (first, second) = (_schema.Own(nodes[0]), _schema.Own(nodes[1]));
         var session = NewSessionId();
