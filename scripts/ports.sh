@@ -1,5 +1,6 @@
-# Sourced by scripts/postgres.sh, bench/run.sh and bench/heap-profile.sh: finding a free loopback port and waiting
-# for a server on it.
+# Sourced by scripts/postgres.sh, scripts/azurite.sh and the bench scripts: finding a free loopback port and waiting
+# for a server on it. Only for servers that cannot bind port 0 and say which port they got (PostgreSQL names its
+# socket after the port); the tests start src/Api and src/Silo on port 0 and read the port back (ApiProcess).
 
 # Below the ephemeral range (32768 and up), so no client socket of the run can take the port meanwhile.
 free_port() {

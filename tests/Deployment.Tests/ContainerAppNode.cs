@@ -12,6 +12,9 @@ internal static class ContainerAppNode
     // Generous: on a loaded machine an Orleans front-end has taken over 60 s to become ready.
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(120);
 
+    // What the platform would put in ASPNETCORE_HTTP_PORTS; here the process picks the port and reports it.
+    private const string AnyPort = "0";
+
     // Only what the container would have: nothing inherited may pick the port or the cluster tier instead.
     private static readonly string[] NotInherited =
     [
@@ -22,28 +25,28 @@ internal static class ContainerAppNode
 
     /// <summary>
     /// The environment infra/modules/api.bicep gives the container in the PostgreSQL topology (the connection string
-    /// comes from the <c>postgres-connection</c> secret there), with the port chosen here.
+    /// comes from the <c>postgres-connection</c> secret there), on the port <paramref name="port"/> says.
     /// </summary>
-    public static Dictionary<string, string?> ContainerAppsEnvironment(int port) => new()
+    public static Dictionary<string, string?> ContainerAppsEnvironment(string port) => new()
     {
-        ["ASPNETCORE_HTTP_PORTS"] = port.ToString(CultureInfo.InvariantCulture),
+        ["ASPNETCORE_HTTP_PORTS"] = port,
         ["ConnectionStrings__Postgres"] = TestPostgres.ConnectionString,
         ["ServerEvents__Cluster__Provider"] = "Postgres",
     };
 
     /// <summary>
     /// Starts the server assembly (the Api unless <paramref name="assemblyPath"/> names another) with
-    /// <paramref name="environment"/> for a free port, and waits until <c>/health/ready</c> answers 200.
+    /// <paramref name="environment"/> for port 0 (<c>ASPNETCORE_HTTP_PORTS=0</c>: the process binds any free port and
+    /// reports it), and waits until <c>/health/ready</c> answers 200.
     /// </summary>
-    public static async Task<ApiProcess> StartAsync(Func<int, Dictionary<string, string?>> environment, string? assemblyPath = null)
+    public static async Task<ApiProcess> StartAsync(Func<string, Dictionary<string, string?>> environment, string? assemblyPath = null)
     {
-        var port = ApiProcess.FreePort();
         var settings = NotInherited.ToDictionary(name => name, _ => (string?)null);
-        foreach (var (key, value) in environment(port))
+        foreach (var (key, value) in environment(AnyPort))
         {
             settings[key] = value;
         }
 
-        return await ApiProcess.StartAsync(assemblyPath ?? ApiProcess.DllPath, settings, [], new Uri($"http://127.0.0.1:{port}/"), "health/ready", StartTimeout);
+        return await ApiProcess.StartAsync(assemblyPath ?? ApiProcess.DllPath, settings, [], "health/ready", StartTimeout);
     }
 }

@@ -16,7 +16,7 @@ public sealed class GracefulShutdownTests(ITestOutputHelper output)
     [Fact]
     public async Task After_SIGTERM_a_node_refuses_new_streams_exits_cleanly_and_its_clients_resume_elsewhere_missing_nothing()
     {
-        static Dictionary<string, string?> Environment(int port) =>
+        static Dictionary<string, string?> Environment(string port) =>
             new(ContainerAppNode.ContainerAppsEnvironment(port).Concat(ChannelPublisher.NodeSettings));
 
         await using var doomed = await ContainerAppNode.StartAsync(Environment);

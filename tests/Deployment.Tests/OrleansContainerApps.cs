@@ -8,7 +8,8 @@ namespace Deployment.Tests;
 /// containers: with the environment infra/ gives each app (evaluated from the compiled ARM template) and nothing
 /// else. What only Azure knows is replaced for one machine, and nothing more: the storage account and managed
 /// identity by the test Azurite's connection string (Azurite takes no Entra tokens), the silo environment's private
-/// static IP by 127.0.0.1, and the ports by free ones; the cluster gets ids of its own, so tests sharing an Azurite
+/// static IP by 127.0.0.1, the HTTP port by any free one the process binds, and the silo and gateway
+/// ports by free ones chosen here (a silo advertises them before it binds them); the cluster gets ids of its own, so tests sharing an Azurite
 /// never see each other's members or grains.
 /// </summary>
 internal sealed class OrleansContainerApps : IAsyncDisposable
@@ -66,7 +67,7 @@ internal sealed class OrleansContainerApps : IAsyncDisposable
         }
     }
 
-    private Dictionary<string, string?> Environment(ArmResource app, int port, Dictionary<string, string?> local)
+    private Dictionary<string, string?> Environment(ArmResource app, string port, Dictionary<string, string?> local)
     {
         var environment = new Dictionary<string, string?>();
         foreach (var (name, value) in Topology.EnvironmentOf(app))
@@ -79,7 +80,7 @@ internal sealed class OrleansContainerApps : IAsyncDisposable
             };
         }
 
-        environment["ASPNETCORE_HTTP_PORTS"] = port.ToString(CultureInfo.InvariantCulture);
+        environment["ASPNETCORE_HTTP_PORTS"] = port;
         environment["ConnectionStrings__AzureStorage"] = AzuriteServer.SharedConnectionString;
         environment["Orleans__ClusterId"] = _clusterId;
         environment["Orleans__ServiceId"] = _clusterId;

@@ -77,9 +77,8 @@ public sealed class OrleansTestCluster : IAsyncDisposable
     /// </summary>
     public async Task<ApiProcess> StartFrontEndAsync(IReadOnlyDictionary<string, string?>? overrides = null)
     {
-        var baseAddress = new Uri($"http://127.0.0.1:{ApiProcess.FreePort()}/");
         return Own(await ApiProcess.StartAsync(
-            With(FrontEndSettings(), overrides), ["--urls", baseAddress.ToString().TrimEnd('/')], baseAddress, "health/ready", StartTimeout));
+            With(FrontEndSettings(), overrides), ["--urls", ApiProcess.AnyLoopbackPort], "health/ready", StartTimeout));
     }
 
     /// <summary>Kills what is still running.</summary>

@@ -1,19 +1,14 @@
-using System.Diagnostics;
 using System.Net;
 using Npgsql;
 using ServerEvents.Cluster;
 
 namespace ServerEvents.Postgres.Tests;
 
-/// <summary>Restarting the shared server would break every other test running meanwhile, so these run alone.</summary>
-[CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class DatabaseRestartCollection
-{
-    public const string Name = "PostgreSQL restarts";
-}
-
-/// <summary>The database restarts or goes away while nodes are serving streams.</summary>
-[Collection(DatabaseRestartCollection.Name)]
+/// <summary>
+/// The database restarts or goes away while nodes are serving streams. The restart happens on a server of the
+/// test's own (<see cref="PostgresServer"/>) and the outage behind a proxy, so neither touches the server the other
+/// tests share, and these run in parallel with them.
+/// </summary>
 public sealed class DatabaseOutageTests : IAsyncLifetime
 {
     private readonly TestSchema _schema = new();
@@ -26,18 +21,16 @@ public sealed class DatabaseOutageTests : IAsyncLifetime
     public async Task Restarting_PostgreSQL_mid_stream_loses_no_event_for_any_subscriber()
     {
         const int Total = 300;
-        var settings = ApiNode.Settings(_schema.Name);
+        await using var server = await PostgresServer.StartAsync();
+        var settings = ApiNode.Settings(_schema.Name, server.ConnectionString);
 
         // Long enough that no subscription expires while heartbeats cannot be recorded.
         settings["ServerEvents__IdleTimeout"] = "00:01:00";
         settings["ServerEvents__HeartbeatInterval"] = "00:00:10";
-        var nodes = await Task.WhenAll(ApiNode.StartAsync(settings), ApiNode.StartAsync(settings));
-        foreach (var node in nodes)
-        {
-            _schema.Own(node);
-        }
-
-        await using var publisher = await PostgresNode.StartAsync(_schema.Name);
+        await using var first = await ApiNode.StartAsync(settings);
+        await using var second = await ApiNode.StartAsync(settings);
+        ApiProcess[] nodes = [first, second];
+        await using var publisher = await PostgresNode.StartAsync(_schema.Name, connectionString: server.ConnectionString);
         var clients = nodes.Select(n => n.CreateClient()).ToList();
         var streams = new List<EventStreamReader>();
         foreach (var client in clients.Concat(clients))
@@ -61,10 +54,9 @@ public sealed class DatabaseOutageTests : IAsyncLifetime
         });
 
         await streams[0].WaitForAsync(_ => MultiNodeTests.Numbers(streams[0].Received).Count >= Total / 3);
-        var restart = Process.Start(PostgresTestDatabase.RestartCommand)!;
+        var restart = server.RestartAsync();
         restarted.SetResult();
-        await restart.WaitForExitAsync();
-        Assert.Equal(0, restart.ExitCode);
+        await restart;
         await publishing;
 
         foreach (var stream in streams)

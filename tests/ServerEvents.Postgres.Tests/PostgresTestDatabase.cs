@@ -5,14 +5,14 @@ namespace ServerEvents.Postgres.Tests;
 /// <summary>
 /// The PostgreSQL the tests run against, from <c>SERVER_EVENTS_TEST_POSTGRES</c> (set by <c>scripts/test.sh</c>
 /// through <c>scripts/postgres.sh</c>). Each tier under test gets a schema of its own, so tests never see each
-/// other's rows or notifications.
+/// other's rows or notifications. Nothing restarts this server: a test that needs a restart starts a server of its
+/// own (<see cref="PostgresServer"/>).
 /// </summary>
 internal static class PostgresTestDatabase
 {
     public const string ConnectionVariable = "SERVER_EVENTS_TEST_POSTGRES";
-    public const string RestartVariable = "SERVER_EVENTS_TEST_PGCTL";
 
-    // Unpooled: a pooled connection would be dead after the restart tests.
+    // Unpooled, so no test inherits a connection another test's fault left broken.
     private static readonly Lazy<NpgsqlDataSource> Admin = new(() =>
         NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(ConnectionString) { Pooling = false }));
 
@@ -23,12 +23,6 @@ internal static class PostgresTestDatabase
             : throw new InvalidOperationException(
                 $"{ConnectionVariable} is not set, so the PostgreSQL tests cannot run. Run scripts/test.sh, which starts a throw-away PostgreSQL, " +
                 $"or start one yourself: eval \"$(scripts/postgres.sh start)\".");
-
-    /// <summary>A command that restarts the server (pg_ctl restart -m fast).</summary>
-    public static string RestartCommand =>
-        Environment.GetEnvironmentVariable(RestartVariable) is { Length: > 0 } value
-            ? value
-            : throw new InvalidOperationException($"{RestartVariable} is not set: run the tests through scripts/test.sh (see scripts/postgres.sh).");
 
     /// <summary>A fresh, unused schema name.</summary>
     public static string NewSchemaName() => "t_" + Guid.NewGuid().ToString("N")[..16];

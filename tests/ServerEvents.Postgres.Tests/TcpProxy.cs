@@ -15,17 +15,14 @@ internal sealed class TcpProxy : IAsyncDisposable
     private CancellationTokenSource? _stop;
     private Task? _accepting;
 
-    private TcpProxy(IPEndPoint target, int port)
-    {
-        _target = target;
-        Port = port;
-    }
+    private TcpProxy(IPEndPoint target) => _target = target;
 
-    public int Port { get; }
+    /// <summary>The port the proxy listens on: any free one the first time it binds, the same one after a cut.</summary>
+    public int Port { get; private set; }
 
     public static TcpProxy Start(string host, int port)
     {
-        var proxy = new TcpProxy(new IPEndPoint(IPAddress.Parse(host), port), ApiProcess.FreePort());
+        var proxy = new TcpProxy(new IPEndPoint(IPAddress.Parse(host), port));
         proxy.Resume();
         return proxy;
     }
@@ -37,6 +34,7 @@ internal sealed class TcpProxy : IAsyncDisposable
         _listener = new TcpListener(IPAddress.Loopback, Port);
         _listener.Server.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
         _listener.Start();
+        Port = ((IPEndPoint)_listener.LocalEndpoint).Port;
         _accepting = AcceptAsync(_listener, _stop.Token);
     }
 

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using System.Text.RegularExpressions;
 
 namespace ServerEvents.Testing;
 
@@ -11,15 +12,27 @@ namespace ServerEvents.Testing;
 /// <c>src/Silo</c>, started with the given environment and arguments: for tests of several nodes, of start-up
 /// failures, and of how the process ends (SIGTERM, SIGKILL).
 /// </summary>
-public sealed class ApiProcess : IAsyncDisposable
+/// <remarks>
+/// The process binds the port itself (<see cref="AnyLoopbackPort"/>) and its address is read from what it reports
+/// ("Now listening on: …", which ASP.NET Core logs once the server has bound), so no port is chosen here and released
+/// before the process binds it, where another process on this busy machine could take it meanwhile.
+/// </remarks>
+public sealed partial class ApiProcess : IAsyncDisposable
 {
+    /// <summary>The <c>--urls</c> value that lets the process bind any free loopback port.</summary>
+    public const string AnyLoopbackPort = "http://127.0.0.1:0";
+
+    // The host logs the bound addresses under this category; the tests' "Warning" default would hide them.
+    private const string LifetimeLogLevel = "Logging__LogLevel__Microsoft.Hosting.Lifetime";
+
     private readonly Process _process;
     private readonly StringBuilder _output = new();
     private readonly Stopwatch _started = Stopwatch.StartNew();
+    private readonly TaskCompletionSource<Uri> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _disposed;
 
-    private ApiProcess(ProcessStartInfo info, Uri baseAddress)
+    private ApiProcess(ProcessStartInfo info)
     {
-        BaseAddress = baseAddress;
         _process = new Process { StartInfo = info };
         _process.OutputDataReceived += (_, e) => Append(e.Data);
         _process.ErrorDataReceived += (_, e) => Append(e.Data);
@@ -28,8 +41,11 @@ public sealed class ApiProcess : IAsyncDisposable
         _process.BeginErrorReadLine();
     }
 
-    /// <summary>Where the process listens.</summary>
-    public Uri BaseAddress { get; }
+    /// <summary>Where the process listens, as it reported once it had bound (see <see cref="WaitUntilListeningAsync"/>).</summary>
+    public Uri BaseAddress =>
+        _listening.Task.IsCompletedSuccessfully
+            ? _listening.Task.Result
+            : throw new InvalidOperationException($"The process has not reported where it listens yet:\n{Output}");
 
     /// <summary>The operating system's process id.</summary>
     public int ProcessId => _process.Id;
@@ -74,11 +90,11 @@ public sealed class ApiProcess : IAsyncDisposable
     /// Starts the Api. Each entry of <paramref name="environment"/> is set in the process's environment, or removed
     /// from what it inherits when its value is null.
     /// </summary>
-    public static ApiProcess Start(IReadOnlyDictionary<string, string?> environment, IEnumerable<string> arguments, Uri baseAddress) =>
-        Start(DllPath, environment, arguments, baseAddress);
+    public static ApiProcess Start(IReadOnlyDictionary<string, string?> environment, IEnumerable<string> arguments) =>
+        Start(DllPath, environment, arguments);
 
-    /// <summary>Starts the server assembly at <paramref name="assemblyPath"/>, as <see cref="Start(IReadOnlyDictionary{string, string?}, IEnumerable{string}, Uri)"/> starts the Api.</summary>
-    public static ApiProcess Start(string assemblyPath, IReadOnlyDictionary<string, string?> environment, IEnumerable<string> arguments, Uri baseAddress)
+    /// <summary>Starts the server assembly at <paramref name="assemblyPath"/>, as <see cref="Start(IReadOnlyDictionary{string, string?}, IEnumerable{string})"/> starts the Api.</summary>
+    public static ApiProcess Start(string assemblyPath, IReadOnlyDictionary<string, string?> environment, IEnumerable<string> arguments)
     {
         ArgumentNullException.ThrowIfNull(assemblyPath);
         ArgumentNullException.ThrowIfNull(environment);
@@ -96,6 +112,7 @@ public sealed class ApiProcess : IAsyncDisposable
         }
 
         info.Environment["DOTNET_NOLOGO"] = "1";
+        info.Environment[LifetimeLogLevel] = "Information";
         foreach (var (key, value) in environment)
         {
             if (value is null)
@@ -108,22 +125,28 @@ public sealed class ApiProcess : IAsyncDisposable
             }
         }
 
-        return new ApiProcess(info, baseAddress);
+        return new ApiProcess(info);
     }
 
-    /// <summary>Starts the Api (see <see cref="Start"/>) and waits until <paramref name="readyPath"/> answers 200.</summary>
+    /// <summary>Starts the Api (see <see cref="Start(IReadOnlyDictionary{string, string?}, IEnumerable{string})"/>) and waits until <paramref name="readyPath"/> answers 200.</summary>
     public static Task<ApiProcess> StartAsync(
-        IReadOnlyDictionary<string, string?> environment, IEnumerable<string> arguments, Uri baseAddress, string readyPath, TimeSpan timeout) =>
-        StartAsync(DllPath, environment, arguments, baseAddress, readyPath, timeout);
+        IReadOnlyDictionary<string, string?> environment, IEnumerable<string> arguments, string readyPath, TimeSpan timeout) =>
+        StartAsync(DllPath, environment, arguments, readyPath, timeout);
 
-    /// <summary>Starts the server assembly at <paramref name="assemblyPath"/> and waits until <paramref name="readyPath"/> answers 200.</summary>
+    /// <summary>
+    /// Starts the server assembly at <paramref name="assemblyPath"/>, waits until it reports where it listens and
+    /// then until <paramref name="readyPath"/> answers 200 there.
+    /// </summary>
     public static async Task<ApiProcess> StartAsync(
-        string assemblyPath, IReadOnlyDictionary<string, string?> environment, IEnumerable<string> arguments, Uri baseAddress, string readyPath, TimeSpan timeout)
+        string assemblyPath, IReadOnlyDictionary<string, string?> environment, IEnumerable<string> arguments, string readyPath, TimeSpan timeout)
     {
-        var node = Start(assemblyPath, environment, arguments, baseAddress);
+        var node = Start(assemblyPath, environment, arguments);
         try
         {
-            await node.WaitUntilAnsweringAsync(readyPath, timeout).ConfigureAwait(false);
+            // One stopwatch for both waits, so the timeout bounds the whole start.
+            var waited = Stopwatch.StartNew();
+            await node.WaitUntilListeningAsync(timeout).ConfigureAwait(false);
+            await node.WaitUntilAnsweringAsync(readyPath, timeout - waited.Elapsed).ConfigureAwait(false);
             return node;
         }
         catch
@@ -131,6 +154,29 @@ public sealed class ApiProcess : IAsyncDisposable
             await node.DisposeAsync().ConfigureAwait(false);
             throw;
         }
+    }
+
+    /// <summary>
+    /// Waits until the process reports the address it bound and returns it; fails with the output if the process ends
+    /// or the time runs out.
+    /// </summary>
+    public async Task<Uri> WaitUntilListeningAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        var exited = _process.WaitForExitAsync(cts.Token);
+        var first = await Task.WhenAny(_listening.Task, exited).ConfigureAwait(false);
+        if (first == _listening.Task)
+        {
+            await cts.CancelAsync().ConfigureAwait(false);
+            return await _listening.Task.ConfigureAwait(false);
+        }
+
+        if (_process.HasExited)
+        {
+            throw new InvalidOperationException($"The node exited with {_process.ExitCode} before it listened:\n{Output}");
+        }
+
+        throw new TimeoutException($"The node did not report where it listens within {timeout}:\n{Output}");
     }
 
     /// <summary>Waits until <paramref name="path"/> answers 200; fails with the output if the process ends or the time runs out.</summary>
@@ -205,7 +251,10 @@ public sealed class ApiProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>A free loopback port (the OS picks it; it stays free until someone binds it).</summary>
+    /// <summary>
+    /// A free loopback port (the OS picks it; it stays free until someone binds it), for what cannot bind port 0
+    /// itself and report it: Orleans' silo and gateway ports, which a silo advertises before it binds them.
+    /// </summary>
     public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
@@ -213,9 +262,14 @@ public sealed class ApiProcess : IAsyncDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    /// <summary>Kills the process if it still runs.</summary>
+    /// <summary>Kills the process if it still runs; a second call does nothing (a test may stop a node its fixture also owns).</summary>
     public ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return ValueTask.CompletedTask;
+        }
+
         if (!_process.HasExited)
         {
             Kill();
@@ -227,14 +281,37 @@ public sealed class ApiProcess : IAsyncDisposable
 
     private void Append(string? line)
     {
-        if (line is not null)
+        if (line is null)
         {
-            lock (_output)
-            {
-                _output.AppendLine(line);
-            }
+            return;
+        }
+
+        lock (_output)
+        {
+            _output.AppendLine(line);
+        }
+
+        if (!_listening.Task.IsCompleted && ListeningLine().Match(line) is { Success: true } match)
+        {
+            _listening.TrySetResult(ClientAddress(match.Groups["address"].Value));
         }
     }
+
+    /// <summary>The address a client uses for a bound address: a wildcard host (<c>[::]</c>, <c>0.0.0.0</c>, <c>+</c>, <c>*</c>) means loopback here.</summary>
+    private static Uri ClientAddress(string bound)
+    {
+        var address = new UriBuilder(bound.Replace("://+:", "://127.0.0.1:", StringComparison.Ordinal).Replace("://*:", "://127.0.0.1:", StringComparison.Ordinal));
+        if (address.Host is "[::]" or "0.0.0.0")
+        {
+            address.Host = "127.0.0.1";
+        }
+
+        address.Path = "/";
+        return address.Uri;
+    }
+
+    [GeneratedRegex(@"Now listening on: (?<address>https?://[^\s""]+)")]
+    private static partial Regex ListeningLine();
 
     /// <summary>The repository's root folder (the one holding <c>OrleansEvents.slnx</c>), found above the test assembly.</summary>
     public static string RepositoryRoot()

@@ -1,6 +1,3 @@
-using System.Diagnostics;
-using System.Text.RegularExpressions;
-
 namespace ServerEvents.Testing;
 
 /// <summary>
@@ -8,7 +5,7 @@ namespace ServerEvents.Testing;
 /// (<c>SERVER_EVENTS_TEST_AZURITE</c>), or a private one a test starts, halts and resumes on the same ports and data
 /// to take storage away from the processes using it.
 /// </summary>
-public sealed partial class AzuriteServer : IAsyncDisposable
+public sealed class AzuriteServer : IAsyncDisposable
 {
     /// <summary>The variable holding the shared emulator's connection string.</summary>
     public const string ConnectionVariable = "SERVER_EVENTS_TEST_AZURITE";
@@ -39,7 +36,7 @@ public sealed partial class AzuriteServer : IAsyncDisposable
     public static async Task<AzuriteServer> StartAsync()
     {
         var exports = await RunScriptAsync("start").ConfigureAwait(false);
-        var values = ExportLine().Matches(exports).ToDictionary(m => m.Groups["name"].Value, m => m.Groups["value"].Value);
+        var values = Script.Exports(exports);
         return new AzuriteServer(values[ConnectionVariable], values["SERVER_EVENTS_TEST_AZURITE_DIR"]);
     }
 
@@ -60,24 +57,5 @@ public sealed partial class AzuriteServer : IAsyncDisposable
 
     private string OwnDirectory => _directory ?? throw new InvalidOperationException("Only a private emulator (StartAsync) can be halted and resumed.");
 
-    private static async Task<string> RunScriptAsync(params string[] arguments)
-    {
-        var info = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        info.ArgumentList.Add(Path.Combine(ApiProcess.RepositoryRoot(), "scripts", "azurite.sh"));
-        foreach (var argument in arguments)
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        using var script = Process.Start(info) ?? throw new InvalidOperationException("bash could not be started.");
-        var output = script.StandardOutput.ReadToEndAsync();
-        var errors = script.StandardError.ReadToEndAsync();
-        await script.WaitForExitAsync().ConfigureAwait(false);
-        return script.ExitCode == 0
-            ? await output.ConfigureAwait(false)
-            : throw new InvalidOperationException($"scripts/azurite.sh {string.Join(' ', arguments)} failed with {script.ExitCode}:\n{await errors.ConfigureAwait(false)}");
-    }
-
-    [GeneratedRegex("^export (?<name>[A-Z_]+)='(?<value>[^']*)'$", RegexOptions.Multiline)]
-    private static partial Regex ExportLine();
+    private static Task<string> RunScriptAsync(params string[] arguments) => Script.RunRepositoryScriptAsync("azurite.sh", arguments);
 }

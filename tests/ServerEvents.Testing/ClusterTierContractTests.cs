@@ -214,6 +214,39 @@ public abstract class ClusterTierContractTests : IAsyncLifetime
         Assert.Equal(Enumerable.Range(1, values.Count).Select(v => (long)v), values);
     }
 
+    [Fact]
+    public async Task A_key_keeps_the_value_it_was_first_given_and_no_other_key_or_reservation_gets_it()
+    {
+        var (tier, _) = await StartAsync();
+
+        var ada = await tier.Sequences.GetOrReserveAsync("users", "ada");
+        var reserved = await tier.Sequences.ReserveAsync("users", 1);
+        var bob = await tier.Sequences.GetOrReserveAsync("users", "bob");
+
+        Assert.Equal(1, ada);
+        Assert.Equal([1L, 2L, 3L], new[] { ada, reserved, bob }.Order());
+        Assert.Equal(ada, await tier.Sequences.GetOrReserveAsync("users", "ada"));
+        Assert.Equal(bob, await tier.Sequences.GetOrReserveAsync("users", "bob"));
+
+        // The same key in another sequence is another key.
+        Assert.Equal(1, await tier.Sequences.GetOrReserveAsync("others", "ada"));
+        Assert.Equal(4, await tier.Sequences.ReserveAsync("users", 1));
+    }
+
+    [Fact]
+    public async Task Callers_racing_for_a_new_key_all_get_one_value()
+    {
+        var (tier, _) = await StartAsync();
+
+        var keys = Enumerable.Range(0, 4).Select(k => "session-" + k).ToList();
+        var answers = await Task.WhenAll(keys.SelectMany(key => Enumerable.Range(0, 6).Select(_ => Task.Run(async () =>
+            (Key: key, Value: await tier.Sequences.GetOrReserveAsync("users", key))))));
+
+        var byKey = answers.GroupBy(a => a.Key).ToDictionary(g => g.Key, g => g.Select(a => a.Value).Distinct().ToList());
+        Assert.All(byKey.Values, values => Assert.Single(values));
+        Assert.Equal(keys.Count, byKey.Values.Select(v => v[0]).Distinct().Count());
+    }
+
     [Theory]
     [InlineData(0)]
     [InlineData(-1)]

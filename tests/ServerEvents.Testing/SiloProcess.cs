@@ -3,9 +3,11 @@ using System.Globalization;
 namespace ServerEvents.Testing;
 
 /// <summary>
-/// A real <c>src/Silo</c> process (Release build) on loopback: its HTTP, silo and gateway ports are free ports
-/// chosen here, so several silos run on one machine, and it counts as started once <c>/health/ready</c> answers 200
-/// (it is an active member of its cluster and its storage answers).
+/// A real <c>src/Silo</c> process (Release build) on loopback: it binds its HTTP port itself (port 0, read back
+/// from what it reports); its silo and gateway ports are free ports chosen here, because a silo advertises them in
+/// the membership table before it binds them and Orleans takes port 0 as "no gateway" rather than "any port". Several
+/// silos run on one machine; one counts as started once <c>/health/ready</c> answers 200 (it is an active member
+/// of its cluster and its storage answers).
 /// </summary>
 public sealed class SiloProcess : IAsyncDisposable
 {
@@ -37,7 +39,6 @@ public sealed class SiloProcess : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(settings);
         var siloPort = ApiProcess.FreePort();
         var gatewayPort = ApiProcess.FreePort();
-        var baseAddress = new Uri($"http://127.0.0.1:{ApiProcess.FreePort()}/");
         var environment = new Dictionary<string, string?>(settings)
         {
             ["Orleans__AdvertisedIPAddress"] = "127.0.0.1",
@@ -45,7 +46,7 @@ public sealed class SiloProcess : IAsyncDisposable
             ["Orleans__GatewayPort"] = gatewayPort.ToString(CultureInfo.InvariantCulture),
         };
         var process = await ApiProcess.StartAsync(
-            DllPath, environment, ["--urls", baseAddress.ToString().TrimEnd('/')], baseAddress, "health/ready", timeout).ConfigureAwait(false);
+            DllPath, environment, ["--urls", ApiProcess.AnyLoopbackPort], "health/ready", timeout).ConfigureAwait(false);
         return new SiloProcess(process, siloPort, gatewayPort);
     }
 

@@ -64,6 +64,9 @@ public sealed class AnonymousUserNumbersTests
             Interlocked.Increment(ref _reservations);
             return inner.ReserveAsync(name, count, cancellationToken);
         }
+
+        public ValueTask<long> GetOrReserveAsync(string name, string key, CancellationToken cancellationToken = default) =>
+            inner.GetOrReserveAsync(name, key, cancellationToken);
     }
 }
 
@@ -73,7 +76,7 @@ public sealed class AnonymousSessionNumbersTests
     [Fact]
     public async Task Racing_streams_of_one_session_share_one_number_and_other_sessions_get_their_own()
     {
-        var sessions = new AnonymousSessionNumbers(new AnonymousUserNumbers(new InMemorySequenceStore()));
+        var sessions = new AnonymousSessionNumbers(new InMemorySequenceStore());
 
         var racing = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => Task.Run(async () => await sessions.GetAsync("a", CancellationToken.None))));
         var other = await sessions.GetAsync("b", CancellationToken.None);

@@ -12,4 +12,15 @@ public interface ISequenceStore
     /// cluster-wide order (anonymous user numbers) takes a block and hands it out locally.
     /// </remarks>
     ValueTask<long> ReserveAsync(string name, int count, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Returns the value of the named sequence that <paramref name="key"/> was given, reserving the next value for it
+    /// the first time the key is asked for. Every node gets the same answer for a key, also after any of them
+    /// restarts; values are unique across keys (and unique against <see cref="ReserveAsync"/> on the same sequence).
+    /// </summary>
+    /// <remarks>
+    /// A cluster tier keeps the mapping where it keeps its other state, so it survives as long as that does; the
+    /// embedded tier holds it in the process (a restart loses it together with everything else).
+    /// </remarks>
+    ValueTask<long> GetOrReserveAsync(string name, string key, CancellationToken cancellationToken = default);
 }

@@ -55,7 +55,7 @@ public static class ServerEventsServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<KestrelServerOptions>, KestrelConnectionLimitSetup>());
         services.TryAddSingleton<LocalEventDispatcher>();
         services.TryAddSingleton(sp => new AnonymousUserNumbers(sp.GetRequiredService<IClusterTier>().Sequences));
-        services.TryAddSingleton<AnonymousSessionNumbers>();
+        services.TryAddSingleton(sp => new AnonymousSessionNumbers(sp.GetRequiredService<IClusterTier>().Sequences));
         services.TryAddSingleton<SubscriberIdentityResolver>();
         services.TryAddSingleton(sp =>
         {

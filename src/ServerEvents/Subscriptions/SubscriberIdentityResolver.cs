@@ -11,8 +11,8 @@ namespace ServerEvents.Subscriptions;
 
 /// <summary>
 /// Resolves the subscriber's identity from <see cref="HttpContext.User"/>; anonymous callers get a number
-/// from <see cref="AnonymousUserNumbers"/>, once per session (<see cref="AnonymousIdentityScope.Session"/>, the default)
-/// or once per stream (<see cref="AnonymousIdentityScope.Subscription"/>).
+/// once per session (<see cref="AnonymousSessionNumbers"/>, <see cref="AnonymousIdentityScope.Session"/>, the default)
+/// or once per stream (<see cref="AnonymousUserNumbers"/>, <see cref="AnonymousIdentityScope.Subscription"/>).
 /// </summary>
 public sealed class SubscriberIdentityResolver
 {

@@ -77,8 +77,9 @@ public sealed class ReliabilityBrowserTests(ChromiumFixture chromium) : IClassFi
     [Fact]
     public async Task A_page_left_open_across_a_server_restart_shows_the_messages_posted_after_it()
     {
-        var address = new Uri($"http://127.0.0.1:{ApiProcess.FreePort()}/");
-        ApiProcess? node = await StartNodeAsync(address);
+        // The first start binds any free port; the restart binds the same one, as a restarted server would.
+        ApiProcess? node = await StartNodeAsync(ApiProcess.AnyLoopbackPort);
+        var address = node.BaseAddress;
         try
         {
             await using var page = await ChatPage.OpenAsync(chromium.Browser, address);
@@ -99,7 +100,7 @@ public sealed class ReliabilityBrowserTests(ChromiumFixture chromium) : IClassFi
             await page.Input.PressAsync("Enter");
             await Expect(page.Page.Locator("#composer-error")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^(Could not reach the server|Not connected yet)"));
             await Expect(page.Page.Locator("body")).Not.ToContainTextAsync("Failed to fetch");
-            node = await StartNodeAsync(address);
+            node = await StartNodeAsync(address.ToString().TrimEnd('/'));
             await Expect(page.Page.Locator("#status")).ToHaveAttributeAsync("data-state", "connected", new() { Timeout = 30_000 });
             await Expect(page.Page.Locator("#composer-error")).ToBeEmptyAsync();
             await Expect(page.Page.Locator("#users-list")).Not.ToHaveAttributeAsync("data-offline", "");
@@ -122,7 +123,7 @@ public sealed class ReliabilityBrowserTests(ChromiumFixture chromium) : IClassFi
     private static Task<string> DotColourAsync(ChatPage page) =>
         page.Page.EvaluateAsync<string>("() => getComputedStyle(document.querySelector('#users-list .presence-dot')).backgroundColor");
 
-    private static Task<ApiProcess> StartNodeAsync(Uri address) =>
+    private static Task<ApiProcess> StartNodeAsync(string urls) =>
         ApiProcess.StartAsync(
             new Dictionary<string, string?>
             {
@@ -132,8 +133,7 @@ public sealed class ReliabilityBrowserTests(ChromiumFixture chromium) : IClassFi
                 // The page and its scripts are served from the project's wwwroot (src/Api), next to bin/Release/net10.0.
                 ["ASPNETCORE_CONTENTROOT"] = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(ApiProcess.DllPath)!, "..", "..", "..")),
             },
-            ["--urls", address.ToString().TrimEnd('/')],
-            address,
+            ["--urls", urls],
             "health",
             TimeSpan.FromSeconds(30));
 }
