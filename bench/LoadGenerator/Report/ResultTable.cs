@@ -22,7 +22,8 @@ internal static class ResultTable
         (Anchor, "nchan"),
         (Floor, "baseline"),
         ("ours", "ours (embedded)"),
-        ("ours-pg", "ours (2 nodes, PostgreSQL)"),
+        ("ours-pg", "ours (2 nodes, durable PostgreSQL)"),
+        ("ours-pg-fast", "ours (2 nodes, PostgreSQL, fsync off)"),
     ];
 
     public static string Render(IEnumerable<string> files)
