@@ -16,9 +16,10 @@
 #   --duration S      seconds of publishing per scenario [30]
 #   --workers K       generator processes, each under the 20,000 open-file limit [3]
 #   --connect-rate R  streams opened per second in total; 0 for as fast as 64 pending opens per worker allow [0]
-#   --subjects LIST   which subjects, in order: nchan, baseline, ours, ours-pg (two nodes on PostgreSQL, started
-#                     with scripts/postgres.sh) and ours-orleans (two front-ends and --silos silos on Azurite,
-#                     started with scripts/azurite.sh) ["nchan baseline ours"]
+#   --subjects LIST   which subjects, in order: nchan, baseline, ours, ours-pg (two nodes on a durable PostgreSQL,
+#                     fsync and synchronous_commit on as Azure runs it, started with scripts/postgres.sh --durable),
+#                     ours-pg-fast (the same on fsync=off, synchronous_commit=off) and ours-orleans (two front-ends
+#                     and --silos silos on Azurite, started with scripts/azurite.sh) ["nchan baseline ours"]
 #   --silos N         silos of the ours-orleans subject [1]
 #   --open-timeout S  seconds an open may wait for its response head before it counts as failed [10]
 #   --scenarios LIST  which scenarios ["fanout channels hold"]
@@ -169,9 +170,9 @@ start_subject() {
       started+=($!)
       wait_for_port "$port"
       ;;
-    ours-pg)
+    ours-pg | ours-pg-fast)
       # Two nodes on a fresh PostgreSQL, whose processes are measured with theirs: the tier's cost is the cluster's.
-      eval "$(bash scripts/postgres.sh start)"
+      eval "$(bash scripts/postgres.sh start $([ "$subject" = ours-pg ] && echo --durable))"
       pg_dir=$SERVER_EVENTS_TEST_PGDIR
       second=$(free_port)
       ports="$port,$second"
@@ -221,7 +222,7 @@ stop_subject() {
     nginx_prefix=""
   fi
   if [ -n "$pg_dir" ]; then
-    bash scripts/postgres.sh statements "$pg_dir" >"$out/${scenario:-none}-ours-pg-statements.txt" 2>&1 || true
+    bash scripts/postgres.sh statements "$pg_dir" >"$out/${scenario:-none}-$subject-statements.txt" 2>&1 || true
     bash scripts/postgres.sh stop "$pg_dir"
     pg_dir=""
   fi

@@ -177,6 +177,22 @@ var orleansSettings = orleans
     ]
   : []
 
+// The PostgreSQL tier's connection budget. Burstable B1ms allows 35 user connections (50 minus the 15 Azure keeps
+// for replication and monitoring). At the scale rule's maximum every api replica gets an equal share of 30, its
+// LISTEN connection included; the 5 left are for an operator's psql and a roll-out's overlap. (The server's
+// built-in PgBouncer is not offered on Burstable servers.)
+var apiMaxReplicas = 10
+var postgresUserConnections = 35
+var postgresSpareConnections = 5
+var postgresSettings = postgres
+  ? [
+      {
+        name: 'ServerEvents__Cluster__Postgres__MaxPoolSize'
+        value: string((postgresUserConnections - postgresSpareConnections) / apiMaxReplicas)
+      }
+    ]
+  : []
+
 @batchSize(1)
 module silos 'modules/silo.bicep' = [
   for i in range(0, siloCount): if (orleans) {
@@ -212,7 +228,8 @@ module api 'modules/api.bicep' = {
     identityId: containerRegistry.outputs.identityId
     exists: apiExists
     clusterProvider: orleans ? 'Orleans' : 'Postgres'
-    clusterSettings: orleansSettings
+    clusterSettings: orleans ? orleansSettings : postgresSettings
+    maxReplicas: apiMaxReplicas
     workloadProfileName: orleans ? 'Consumption' : ''
     postgresConnectionString: postgres
       ? 'Host=${postgresServer!.outputs.fullyQualifiedDomainName};Port=5432;Database=${postgresDatabaseName};Username=${postgresAdminLogin};Password=${postgresAdminPassword};SSL Mode=Require'

@@ -2,6 +2,8 @@
 # A throw-away PostgreSQL for the tests.
 #
 #   eval "$(scripts/postgres.sh start)"   # installs PostgreSQL when missing, starts it, prints the exports
+#   eval "$(scripts/postgres.sh start --durable)"           # fsync, synchronous_commit and full_page_writes on
+#   eval "$(scripts/postgres.sh start --max-connections 12)" # a server that refuses the 13th connection
 #   scripts/postgres.sh stop "$SERVER_EVENTS_TEST_PGDIR"
 #   scripts/postgres.sh statements "$SERVER_EVENTS_TEST_PGDIR"   # the statements that took the most time so far
 #
@@ -25,6 +27,18 @@ find_bin() {
 }
 
 start() {
+  # The tests' default is fast: durability is not under test, and fsync on a shared disk only slows them. The
+  # benchmark runs --durable, as a managed server (Azure) does. --max-connections lets a test exhaust the server.
+  local durability="-c fsync=off -c synchronous_commit=off -c full_page_writes=off" max_connections=400
+  while [ $# -gt 0 ]; do
+    case "$1" in
+      --durable) durability="" ;;
+      --max-connections) max_connections=$2; shift ;;
+      *) echo "unknown option $1" >&2; return 2 ;;
+    esac
+    shift
+  done
+
   local bin
   bin=$(find_bin)
   if [ -z "$bin" ]; then
@@ -51,10 +65,10 @@ start() {
     return 1
   }
 
-  # Durability is not under test here; the fault tests restart the server with pg_ctl. pg_stat_statements (part
-  # of Debian's server package) lets the benchmark say which statements the cluster's time went to.
+  # The fault tests restart the server with pg_ctl. pg_stat_statements (part of Debian's server package) lets the
+  # benchmark say which statements the cluster's time went to.
   as_postgres "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 start -o \
-    "-p $port -c listen_addresses=127.0.0.1 -k $dir/socket -c max_connections=400 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c shared_preload_libraries=pg_stat_statements" >&2 || {
+    "-p $port -c listen_addresses=127.0.0.1 -k $dir/socket -c max_connections=$max_connections $durability -c shared_preload_libraries=pg_stat_statements" >&2 || {
     cat "$dir/server.log" >&2
     return 1
   }
@@ -108,11 +122,11 @@ as_postgres() {
 }
 
 case "${1:-}" in
-  start) start ;;
+  start) shift; start "$@" ;;
   stop) stop "${2:-}" ;;
   statements) statements "${2:-}" ;;
   *)
-    echo "usage: $0 start | stop <dir> | statements <dir>" >&2
+    echo "usage: $0 start [--durable] [--max-connections N] | stop <dir> | statements <dir>" >&2
     exit 2
     ;;
 esac

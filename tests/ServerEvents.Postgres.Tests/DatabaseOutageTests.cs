@@ -106,7 +106,7 @@ public sealed class DatabaseOutageTests : IAsyncLifetime
                 await tier.Events.PublishAsync(outgoing);
                 return;
             }
-            catch (NpgsqlException) when (DateTime.UtcNow < deadline)
+            catch (ClusterBusyException) when (DateTime.UtcNow < deadline)
             {
                 await Task.Delay(50);
             }

@@ -65,6 +65,10 @@ public sealed class PostgresNode : IAsyncDisposable
             ["ServerEvents:Cluster:Postgres:ReconnectDelay"] = "00:00:00.100",
             ["ServerEvents:Cluster:Postgres:MaxReconnectDelay"] = "00:00:01",
             ["ServerEvents:Cluster:Postgres:StartupTimeout"] = "00:00:10",
+
+            // Tests borrow the node's data source for connections of their own (a stalled transaction beside the
+            // appender it stalls), beyond the default budget of 3.
+            ["ServerEvents:Cluster:Postgres:MaxPoolSize"] = "10",
         });
         if (settings is not null)
         {

@@ -25,7 +25,8 @@ internal static class ResultTable
         (Anchor, "nchan"),
         (Floor, "baseline"),
         (Embedded, "ours (embedded)"),
-        ("ours-pg", "ours (2 nodes, PostgreSQL)"),
+        ("ours-pg", "ours (2 nodes, durable PostgreSQL)"),
+        ("ours-pg-fast", "ours (2 nodes, PostgreSQL, fsync off)"),
         ("ours-orleans", "ours (2 front-ends, Orleans)"),
     ];
 

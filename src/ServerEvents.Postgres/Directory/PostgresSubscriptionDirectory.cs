@@ -2,6 +2,8 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;
 using ServerEvents.Cluster;
+using ServerEvents.Postgres.Batching;
+using ServerEvents.Postgres.Connections;
 using ServerEvents.Subscriptions;
 
 namespace ServerEvents.Postgres.Directory;
@@ -10,8 +12,16 @@ namespace ServerEvents.Postgres.Directory;
 /// The subscription directory in the <c>subscriptions</c> table, shared by every node: presence, channel
 /// membership and user lookups see every node's subscriptions.
 /// </summary>
-public sealed class PostgresSubscriptionDirectory : ISubscriptionDirectory
+/// <remarks>
+/// Adds, removes and heartbeats, the writes every stream makes, are group-committed per node
+/// (<see cref="GroupCommitQueue{TItem, TResult}"/>): concurrent stream opens share one round trip, one transaction
+/// and one WAL flush, and the node uses one connection for them however many streams open at once.
+/// </remarks>
+public sealed class PostgresSubscriptionDirectory : ISubscriptionDirectory, IAsyncDisposable
 {
+    // A bound on one batch; each write is one statement of it.
+    private const int MaxBatch = 256;
+
     private const string AddSql = $"""
         INSERT INTO subscriptions ({SubscriptionRow.Columns}, last_pulse)
         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
@@ -20,7 +30,10 @@ public sealed class PostgresSubscriptionDirectory : ISubscriptionDirectory
             user_name = excluded.user_name, display_name = excluded.display_name, session_id = excluded.session_id,
             profile_url = excluded.profile_url, is_authenticated = excluded.is_authenticated,
             created_at = excluded.created_at, meta = excluded.meta, last_pulse = excluded.last_pulse
+        RETURNING {SubscriptionRow.Columns}
         """;
+
+    private const string RemoveSql = $"DELETE FROM subscriptions WHERE id = $1 RETURNING {SubscriptionRow.Columns}";
 
     // Only a live node can still hold the stream: for any other, the heartbeat is refused so the client re-subscribes.
     private const string PulseSql = $"""
@@ -34,6 +47,7 @@ public sealed class PostgresSubscriptionDirectory : ISubscriptionDirectory
 
     private readonly NpgsqlDataSource _dataSource;
     private readonly TimeSpan _nodeTimeout;
+    private readonly GroupCommitQueue<NpgsqlBatchCommand, SubscriptionInfo?> _writes;
 
     /// <summary>Creates the directory.</summary>
     public PostgresSubscriptionDirectory(NpgsqlDataSource dataSource, IOptions<PostgresClusterOptions> options)
@@ -41,25 +55,40 @@ public sealed class PostgresSubscriptionDirectory : ISubscriptionDirectory
         ArgumentNullException.ThrowIfNull(options);
         _dataSource = dataSource;
         _nodeTimeout = options.Value.NodeTimeout;
+        _writes = new GroupCommitQueue<NpgsqlBatchCommand, SubscriptionInfo?>(
+            "The subscription directory",
+            WriteBatchAsync,
+            MaxBatch,
+            options.Value);
     }
 
     /// <inheritdoc />
     public async ValueTask AddAsync(SubscriptionInfo subscription, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(subscription);
-        await using var command = _dataSource.CreateCommand(AddSql);
-        SubscriptionRow.AddParameters(command.Parameters, subscription);
-        command.Parameters.Add(new NpgsqlParameter { Value = now.ToUniversalTime(), NpgsqlDbType = NpgsqlDbType.TimestampTz });
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        var add = new NpgsqlBatchCommand(AddSql);
+        SubscriptionRow.AddParameters(add.Parameters, subscription);
+        add.Parameters.Add(new NpgsqlParameter { Value = now.ToUniversalTime(), NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        await _writes.EnqueueAsync(add, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
-    public async ValueTask<SubscriptionInfo?> RemoveAsync(string subscriptionId, CancellationToken cancellationToken = default) =>
-        await SingleAsync($"DELETE FROM subscriptions WHERE id = $1 RETURNING {SubscriptionRow.Columns}", cancellationToken, subscriptionId).ConfigureAwait(false);
+    public async ValueTask<SubscriptionInfo?> RemoveAsync(string subscriptionId, CancellationToken cancellationToken = default)
+    {
+        var remove = new NpgsqlBatchCommand(RemoveSql);
+        remove.Parameters.Add(new NpgsqlParameter { Value = subscriptionId });
+        return await _writes.EnqueueAsync(remove, cancellationToken).ConfigureAwait(false);
+    }
 
     /// <inheritdoc />
-    public async ValueTask<SubscriptionInfo?> PulseAsync(string subscriptionId, DateTimeOffset now, CancellationToken cancellationToken = default) =>
-        await SingleAsync(PulseSql, cancellationToken, subscriptionId, now.ToUniversalTime(), _nodeTimeout).ConfigureAwait(false);
+    public async ValueTask<SubscriptionInfo?> PulseAsync(string subscriptionId, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        var pulse = new NpgsqlBatchCommand(PulseSql);
+        pulse.Parameters.Add(new NpgsqlParameter { Value = subscriptionId });
+        pulse.Parameters.Add(new NpgsqlParameter { Value = now.ToUniversalTime(), NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        pulse.Parameters.Add(new NpgsqlParameter { Value = _nodeTimeout });
+        return await _writes.EnqueueAsync(pulse, cancellationToken).ConfigureAwait(false);
+    }
 
     /// <inheritdoc />
     public async ValueTask<SubscriptionChange?> UpdateChannelsAsync(
@@ -70,6 +99,15 @@ public sealed class PostgresSubscriptionDirectory : ISubscriptionDirectory
     {
         ArgumentNullException.ThrowIfNull(unsubscribe);
         ArgumentNullException.ThrowIfNull(subscribe);
+        return await DatabaseFailure.RunAsync(token => UpdateChannelsCoreAsync(subscriptionId, unsubscribe, subscribe, token), cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<SubscriptionChange?> UpdateChannelsCoreAsync(
+        string subscriptionId,
+        IReadOnlyCollection<string> unsubscribe,
+        IReadOnlyCollection<string> subscribe,
+        CancellationToken cancellationToken)
+    {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
 
@@ -102,28 +140,25 @@ public sealed class PostgresSubscriptionDirectory : ISubscriptionDirectory
 
     /// <inheritdoc />
     public async ValueTask<SubscriptionInfo?> GetAsync(string subscriptionId, CancellationToken cancellationToken = default) =>
-        await SingleAsync($"SELECT {SubscriptionRow.Columns} FROM subscriptions WHERE id = $1", cancellationToken, subscriptionId).ConfigureAwait(false);
+        (await QueryAsync($"SELECT {SubscriptionRow.Columns} FROM subscriptions WHERE id = $1", cancellationToken, new NpgsqlParameter { Value = subscriptionId }).ConfigureAwait(false))
+            .FirstOrDefault();
 
     /// <inheritdoc />
-    public async ValueTask<IReadOnlyList<SubscriptionInfo>> GetByUserIdAsync(string userId, CancellationToken cancellationToken = default)
-    {
-        await using var command = _dataSource.CreateCommand($"SELECT {SubscriptionRow.Columns} FROM subscriptions WHERE user_id = $1 ORDER BY created_at");
-        command.Parameters.Add(new NpgsqlParameter { Value = userId });
-        return await ReadAllAsync(command, cancellationToken).ConfigureAwait(false);
-    }
+    public async ValueTask<IReadOnlyList<SubscriptionInfo>> GetByUserIdAsync(string userId, CancellationToken cancellationToken = default) =>
+        await QueryAsync($"SELECT {SubscriptionRow.Columns} FROM subscriptions WHERE user_id = $1 ORDER BY created_at", cancellationToken, new NpgsqlParameter { Value = userId }).ConfigureAwait(false);
 
     /// <inheritdoc />
     public async ValueTask<IReadOnlyList<SubscriptionInfo>> GetByChannelsAsync(IReadOnlyCollection<string>? channels, CancellationToken cancellationToken = default)
     {
         if (channels is null || channels.Count == 0)
         {
-            await using var all = _dataSource.CreateCommand($"SELECT {SubscriptionRow.Columns} FROM subscriptions ORDER BY created_at");
-            return await ReadAllAsync(all, cancellationToken).ConfigureAwait(false);
+            return await QueryAsync($"SELECT {SubscriptionRow.Columns} FROM subscriptions ORDER BY created_at", cancellationToken).ConfigureAwait(false);
         }
 
-        await using var command = _dataSource.CreateCommand($"SELECT {SubscriptionRow.Columns} FROM subscriptions WHERE channels && $1 ORDER BY created_at");
-        command.Parameters.Add(new NpgsqlParameter { Value = channels.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
-        return await ReadAllAsync(command, cancellationToken).ConfigureAwait(false);
+        return await QueryAsync(
+            $"SELECT {SubscriptionRow.Columns} FROM subscriptions WHERE channels && $1 ORDER BY created_at",
+            cancellationToken,
+            new NpgsqlParameter { Value = channels.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text }).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -131,31 +166,59 @@ public sealed class PostgresSubscriptionDirectory : ISubscriptionDirectory
     /// <c>DELETE … RETURNING</c> hands each row to exactly one of any number of concurrent callers, on any node; a
     /// heartbeat that commits first makes the row no longer match, so it stays.
     /// </remarks>
-    public async ValueTask<IReadOnlyList<SubscriptionInfo>> RemoveIdleAsync(DateTimeOffset cutoff, CancellationToken cancellationToken = default)
-    {
-        await using var command = _dataSource.CreateCommand($"DELETE FROM subscriptions WHERE last_pulse < $1 RETURNING {SubscriptionRow.Columns}");
-        command.Parameters.Add(new NpgsqlParameter { Value = cutoff.ToUniversalTime(), NpgsqlDbType = NpgsqlDbType.TimestampTz });
-        return await ReadAllAsync(command, cancellationToken).ConfigureAwait(false);
-    }
+    public async ValueTask<IReadOnlyList<SubscriptionInfo>> RemoveIdleAsync(DateTimeOffset cutoff, CancellationToken cancellationToken = default) =>
+        await QueryAsync(
+            $"DELETE FROM subscriptions WHERE last_pulse < $1 RETURNING {SubscriptionRow.Columns}",
+            cancellationToken,
+            new NpgsqlParameter { Value = cutoff.ToUniversalTime(), NpgsqlDbType = NpgsqlDbType.TimestampTz }).ConfigureAwait(false);
 
     /// <inheritdoc />
-    public async ValueTask ClearAsync(CancellationToken cancellationToken = default)
-    {
-        await using var command = _dataSource.CreateCommand("DELETE FROM subscriptions");
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-    }
+    public async ValueTask ClearAsync(CancellationToken cancellationToken = default) =>
+        await DatabaseFailure.RunAsync(
+            async token =>
+            {
+                await using var command = _dataSource.CreateCommand("DELETE FROM subscriptions");
+                return await command.ExecuteNonQueryAsync(token).ConfigureAwait(false);
+            },
+            cancellationToken).ConfigureAwait(false);
 
-    private async Task<SubscriptionInfo?> SingleAsync(string sql, CancellationToken cancellationToken, params object[] parameters)
+    /// <summary>Stops taking writes and waits, within the shutdown timeout, for the queued ones.</summary>
+    public ValueTask DisposeAsync() => _writes.DisposeAsync();
+
+    // One batch is one implicit transaction: every write of it commits with one WAL flush, or none does.
+    private async Task<SubscriptionInfo?[]> WriteBatchAsync(IReadOnlyList<NpgsqlBatchCommand> writes, CancellationToken cancellationToken)
     {
-        await using var command = _dataSource.CreateCommand(sql);
-        foreach (var value in parameters)
+        await using var batch = _dataSource.CreateBatch();
+        foreach (var write in writes)
         {
-            command.Parameters.Add(new NpgsqlParameter { Value = value });
+            batch.BatchCommands.Add(write);
         }
 
-        var rows = await ReadAllAsync(command, cancellationToken).ConfigureAwait(false);
-        return rows.Count > 0 ? rows[0] : null;
+        // Every write returns the row it touched, so each has one result set, in order.
+        var results = new SubscriptionInfo?[writes.Count];
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        for (var i = 0; i < writes.Count; i++)
+        {
+            if (i > 0 && !await reader.NextResultAsync(cancellationToken).ConfigureAwait(false))
+            {
+                throw new InvalidOperationException($"The directory answered {i} of {writes.Count} writes.");
+            }
+
+            results[i] = await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? SubscriptionRow.Read(reader) : null;
+        }
+
+        return results;
     }
+
+    private ValueTask<List<SubscriptionInfo>> QueryAsync(string sql, CancellationToken cancellationToken, params NpgsqlParameter[] parameters) =>
+        DatabaseFailure.RunAsync(
+            async token =>
+            {
+                await using var command = _dataSource.CreateCommand(sql);
+                command.Parameters.AddRange(parameters);
+                return await ReadAllAsync(command, token).ConfigureAwait(false);
+            },
+            cancellationToken);
 
     private static async Task<List<SubscriptionInfo>> ReadAllAsync(NpgsqlCommand command, CancellationToken cancellationToken)
     {

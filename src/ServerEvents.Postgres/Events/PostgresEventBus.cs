@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;
 using ServerEvents.Cluster;
+using ServerEvents.Postgres.Connections;
 
 namespace ServerEvents.Postgres.Events;
 
@@ -71,7 +72,10 @@ public sealed class PostgresEventBus : IEventBus, IAsyncDisposable
     }
 
     /// <inheritdoc />
-    public async ValueTask<EventLogSlice> ReadAsync(long after, long through, CancellationToken cancellationToken = default)
+    public ValueTask<EventLogSlice> ReadAsync(long after, long through, CancellationToken cancellationToken = default) =>
+        DatabaseFailure.RunAsync(token => ReadCoreAsync(after, through, token), cancellationToken);
+
+    private async Task<EventLogSlice> ReadCoreAsync(long after, long through, CancellationToken cancellationToken)
     {
         await using var command = _dataSource.CreateCommand(ReadSql);
         RetentionCutoff.AddParameters(command, _retention, _time.GetUtcNow());

@@ -42,6 +42,17 @@ internal sealed partial class PostgresClusterOptionsValidator : IValidateOptions
             errors.Add($"{PostgresClusterOptions.SectionName}:AppendQueueCapacity, AppendQueueTimeout and AppendShutdownTimeout must be positive.");
         }
 
+        // One connection is the fan-out's LISTEN, held for the node's life; the work needs at least one more.
+        if (options.MaxPoolSize < 2)
+        {
+            errors.Add($"{PostgresClusterOptions.SectionName}:MaxPoolSize must be at least 2: one connection listens for the fan-out, the others do the work.");
+        }
+
+        if (options.ConnectionTimeout < TimeSpan.FromSeconds(1))
+        {
+            errors.Add($"{PostgresClusterOptions.SectionName}:ConnectionTimeout must be at least one second (Npgsql counts whole seconds).");
+        }
+
         if (options.StartupTimeout <= TimeSpan.Zero || options.HealthCheckTimeout <= TimeSpan.Zero || options.RetentionSweepInterval <= TimeSpan.Zero)
         {
             errors.Add($"{PostgresClusterOptions.SectionName} timeouts and intervals must be positive.");

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using ServerEvents.Postgres.Connections;
 
 namespace ServerEvents.Postgres.Hosting;
 
@@ -29,7 +30,7 @@ internal sealed partial class PostgresConnector(
             {
                 return await dataSource.OpenConnectionAsync(deadline.Token).ConfigureAwait(false);
             }
-            catch (PostgresException ex) when (!IsTransient(ex))
+            catch (PostgresException ex) when (!DatabaseFailure.IsTransient(ex))
             {
                 throw Unreachable($"it refused the connection ({ex.SqlState}: {ex.MessageText})", ex);
             }
@@ -66,10 +67,6 @@ internal sealed partial class PostgresConnector(
 
     private InvalidOperationException Unreachable(string reason, Exception? inner) =>
         new($"The PostgreSQL cluster tier cannot start: PostgreSQL at {Describe()} is unusable, {reason}. Check ConnectionStrings:{PostgresClusterOptions.ConnectionStringName}.", inner);
-
-    // Class 57 covers a server that is starting up or shutting down; class 08 covers connection failures.
-    private static bool IsTransient(PostgresException ex) =>
-        ex.IsTransient || ex.SqlState.StartsWith("57", StringComparison.Ordinal) || ex.SqlState.StartsWith("08", StringComparison.Ordinal);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "PostgreSQL at {Server} is not reachable yet, retrying: {Reason}")]
     private partial void LogRetrying(string server, string reason);

@@ -82,11 +82,15 @@ public static class ServerEventsPostgresServiceCollectionExtensions
     }
 
     // Npgsql's own logging is left off: it reports every command at Information. The tier logs its failures itself.
+    // The pool is the node's whole connection budget: the LISTEN connection comes from it too.
     private static NpgsqlDataSource CreateDataSource(PostgresClusterOptions options)
     {
         var builder = new NpgsqlDataSourceBuilder(options.ConnectionString);
         builder.ConnectionStringBuilder.SearchPath = options.SchemaName;
         builder.ConnectionStringBuilder.ApplicationName ??= "server-events";
+        builder.ConnectionStringBuilder.MaxPoolSize = options.MaxPoolSize;
+        builder.ConnectionStringBuilder.MinPoolSize = Math.Min(builder.ConnectionStringBuilder.MinPoolSize, options.MaxPoolSize);
+        builder.ConnectionStringBuilder.Timeout = (int)Math.Ceiling(options.ConnectionTimeout.TotalSeconds);
         return builder.Build();
     }
 }

@@ -126,10 +126,25 @@ internal sealed partial class EventStreamEndpoint(
                 await onError(connection.Info, ex).ConfigureAwait(false);
             }
         }
+        catch (Exception ex) when (BadInputFilter.Describe(ex) is { } error && !response.HasStarted)
+        {
+            // The cluster tier could not register the stream (ClusterBusyException: its database is out of
+            // connections or away): 503 with Retry-After, so the client retries rather than seeing a 500.
+            await ErrorResponse.WriteAsync(context, error.StatusCode, error.Message).ConfigureAwait(false);
+        }
         finally
         {
             replayLease?.Dispose();
-            await serverEvents.ReleaseAsync(connection, CancellationToken.None).ConfigureAwait(false);
+            try
+            {
+                await serverEvents.ReleaseAsync(connection, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (ClusterBusyException ex)
+            {
+                // The directory cannot be told now; the subscription then expires after the idle timeout, as a
+                // silent client's does.
+                LogReleaseFailed(ex, connection.Id);
+            }
         }
     }
 
@@ -312,6 +327,9 @@ internal sealed partial class EventStreamEndpoint(
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Stream refused: this node holds its maximum of {MaxConnections} streams")]
     private partial void LogRefusedFull(int maxConnections);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Subscription {SubscriptionId} could not be removed from the directory; it expires after the idle timeout")]
+    private partial void LogReleaseFailed(Exception exception, string subscriptionId);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Stream of subscription {SubscriptionId} failed")]
     private partial void LogStreamFailed(Exception exception, string subscriptionId);
