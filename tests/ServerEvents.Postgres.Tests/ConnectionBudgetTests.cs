@@ -10,7 +10,6 @@ namespace ServerEvents.Postgres.Tests;
 /// (<c>53300 too many clients</c>), stream opens and chat posts are answered 503 with <c>Retry-After</c>, never 500;
 /// what was acknowledged is delivered, and the node serves again once connections are free.
 /// </summary>
-[Collection(DatabaseRestartCollection.Name)]
 public sealed class ConnectionBudgetTests : IAsyncLifetime
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
@@ -60,7 +59,7 @@ public sealed class ConnectionBudgetTests : IAsyncLifetime
     public async Task A_node_refused_by_a_full_server_answers_503_with_Retry_After_and_recovers_without_losing_what_it_acknowledged()
     {
         // 12 connections of which PostgreSQL keeps 3 for superusers: the node gets what the test leaves it.
-        await using var server = await ThrowAwayPostgres.StartAsync(maxConnections: 12);
+        await using var server = await PostgresServer.StartAsync("--max-connections", "12");
         var settings = Settings(PostgresTestDatabase.NewSchemaName(), server.ConnectionString);
         settings["ServerEvents__Cluster__Postgres__MaxPoolSize"] = "8";
         await using var node = await ApiNode.StartAsync(settings);

@@ -20,10 +20,13 @@ public sealed class PostgresServer : IAsyncDisposable
     /// <summary>The Npgsql connection string (a role and database of its own, password authentication over TCP).</summary>
     public string ConnectionString { get; }
 
-    /// <summary>Starts a new server (installing PostgreSQL when missing) and waits until it accepts connections.</summary>
-    public static async Task<PostgresServer> StartAsync()
+    /// <summary>
+    /// Starts a new server (installing PostgreSQL when missing) and waits until it accepts connections;
+    /// <paramref name="options"/> go to <c>scripts/postgres.sh start</c> (for example <c>--max-connections 12</c>).
+    /// </summary>
+    public static async Task<PostgresServer> StartAsync(params string[] options)
     {
-        var values = Script.Exports(await Script.RunRepositoryScriptAsync("postgres.sh", "start").ConfigureAwait(false));
+        var values = Script.Exports(await Script.RunRepositoryScriptAsync("postgres.sh", ["start", .. options]).ConfigureAwait(false));
         return new PostgresServer(values["SERVER_EVENTS_TEST_POSTGRES"], values["SERVER_EVENTS_TEST_PGCTL"], values["SERVER_EVENTS_TEST_PGDIR"]);
     }
 

@@ -97,11 +97,8 @@ public sealed class AdminClusterTests
         Assert.Contains($"127.0.0.1:{silo.SiloPort}:", only.GetProperty("address").GetString(), StringComparison.Ordinal);
     }
 
-    private static Task<ApiProcess> StartNodeAsync(Dictionary<string, string?> settings)
-    {
-        var baseAddress = new Uri($"http://127.0.0.1:{ApiProcess.FreePort()}/");
-        return ApiProcess.StartAsync(settings, ["--urls", baseAddress.ToString().TrimEnd('/')], baseAddress, "health/ready", TimeSpan.FromSeconds(120));
-    }
+    private static Task<ApiProcess> StartNodeAsync(Dictionary<string, string?> settings) =>
+        ApiProcess.StartAsync(settings, ["--urls", "http://127.0.0.1:0"], "health/ready", TimeSpan.FromSeconds(120));
 
     private static HttpClient Client(Uri baseAddress) =>
         new(new SocketsHttpHandler { UseCookies = true, CookieContainer = new System.Net.CookieContainer(), AllowAutoRedirect = true })
