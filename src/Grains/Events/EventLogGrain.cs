@@ -52,6 +52,7 @@ public sealed partial class EventLogGrain : Grain, IEventLogGrain
     private bool _publishing;
     private bool _maintaining;
     private bool _fenced;
+    private bool _chunkFailed;
     private DateTimeOffset _lastPublished;
 
     /// <summary>Creates the grain.</summary>
@@ -282,12 +283,14 @@ public sealed partial class EventLogGrain : Grain, IEventLogGrain
         }
         catch (Exception ex)
         {
+            _chunkFailed = true;
             Fence(ex, items[0].Position, items[^1].Position);
         }
 
-        if (_fenced)
+        if (_chunkFailed)
         {
-            // This chunk may be durable, but a position before it is not: nothing after a failure is acknowledged.
+            // This chunk may be durable, but one at or before it may not be: nothing after a failed chunk is
+            // acknowledged. (A head write that failed after this one's does not matter: this head was durable.)
             Refuse(round, new OrleansException("The event log is being reloaded after a failed commit; retry."));
             return;
         }
