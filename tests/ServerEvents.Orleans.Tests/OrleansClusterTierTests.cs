@@ -138,27 +138,83 @@ public sealed class OrleansClusterTierTests(OrleansTestCluster cluster) : IAsync
     }
 
     [Fact]
-    public async Task A_join_to_a_channel_of_ten_thousand_writes_a_small_part_of_its_membership()
+    public async Task A_join_to_a_channel_of_ten_thousand_writes_one_small_record()
     {
         const int Members = 10_000;
         var node = await StartNodeAsync();
-        var channel = cluster.Cluster.Client.GetGrain<Grains.Directory.IChannelGrain>($"{_scope}/hot");
-        foreach (var block in Enumerable.Range(0, Members).Select(n => $"m{n}").Chunk(1_000))
+        var now = DateTimeOffset.UtcNow;
+        foreach (var block in Enumerable.Range(0, Members).Chunk(500))
         {
-            await channel.AddAsync(block);
+            await Task.WhenAll(block.Select(n => node.Tier.Directory.AddAsync(Member(node.NodeId, $"m{n}", now), now).AsTask()));
         }
 
         var before = cluster.Storage.Writes.Count;
-        var now = DateTimeOffset.UtcNow;
 
         await node.Tier.Directory.AddAsync(Member(node.NodeId, "newcomer", now), now);
 
-        var written = cluster.Storage.Writes.Skip(before).ToList();
-        var channelWrite = Assert.Single(written, w => w.GrainId == channel.GetGrainId().ToString());
-        Assert.InRange(channelWrite.Entries, 1, Members / 8);
-        Assert.All(written, w => Assert.True(w.Entries < Members / 8, $"{w.StateName} of {w.GrainId} rewrote {w.Entries} entries"));
-        Assert.Equal(Members + 1, (await channel.GetMembersAsync()).Count);
-        Assert.Equal(["newcomer"], (await node.Tier.Directory.GetByChannelsAsync(["hot"])).Select(s => s.Id));
+        // One record of one partition: no channel-wide or user record is rewritten.
+        var written = Assert.Single(cluster.Storage.Writes.Skip(before));
+        Assert.StartsWith("subscriptions-", written.StateName, StringComparison.Ordinal);
+        Assert.InRange(written.Entries, 1, Members / 50);
+        var hot = await node.Tier.Directory.GetByChannelsAsync(["hot"]);
+        Assert.Equal(Members + 1, hot.Count);
+        Assert.Contains(hot, s => s.Id == "newcomer");
+    }
+
+    [Fact]
+    public async Task Concurrent_joins_share_storage_writes_and_survive_a_reactivation()
+    {
+        const int Joins = 256;
+        var node = await StartNodeAsync();
+        var now = DateTimeOffset.UtcNow;
+        var before = ScopeWrites();
+
+        // A storage write as slow as a remote account's, so the joins sent together wait while a round is in flight.
+        cluster.Storage.SlowDown(_scope, TimeSpan.FromMilliseconds(100));
+        await Task.WhenAll(Enumerable.Range(0, Joins).Select(n => node.Tier.Directory.AddAsync(
+            Member(node.NodeId, $"j{n}", now) with { UserId = $"user{n % 32}", Channels = ["hot", $"room{n % 50}"] }, now).AsTask()));
+
+        var writes = ScopeWrites() - before;
+        Assert.True(writes <= Joins / 4, $"{writes} storage writes for {Joins} concurrent joins");
+
+        // Acknowledged means durable: every partition rereads its records from storage.
+        foreach (var partition in Enumerable.Range(0, Grains.Directory.DirectoryPartitions.Count))
+        {
+            var grainId = cluster.Cluster.Client.GetGrain<Grains.Directory.ISubscriptionPartitionGrain>(Grains.Directory.DirectoryPartitions.Key(_scope, partition)).GetGrainId();
+            await cluster.Cluster.DeactivateAsync(grainId);
+            await cluster.Cluster.WaitForDeactivationAsync(grainId);
+        }
+
+        Assert.Equal(Joins, (await node.Tier.Directory.GetByChannelsAsync(["hot"])).Count);
+        Assert.Equal(["j107", "j157", "j207", "j57", "j7"], (await node.Tier.Directory.GetByChannelsAsync(["room7"])).Select(s => s.Id).Order(StringComparer.Ordinal));
+        Assert.Equal(Joins / 32, (await node.Tier.Directory.GetByUserIdAsync("user5")).Count);
+        Assert.All(await node.Tier.Directory.GetByUserIdAsync("user5"), s => Assert.Equal("user5", s.UserId));
+    }
+
+    [Fact]
+    public async Task Concurrent_channel_changes_and_a_leave_of_one_subscription_leave_no_index_entry_behind()
+    {
+        var node = await StartNodeAsync();
+        var now = DateTimeOffset.UtcNow;
+        await node.Tier.Directory.AddAsync(Member(node.NodeId, "mover", now), now);
+        string[] rooms = [.. Enumerable.Range(0, 20).Select(n => $"room{n}")];
+
+        // Joins and leaves of many channels at once, each leaving the previous room; then the subscription leaves.
+        await Task.WhenAll(rooms.Select((room, n) => node.Tier.Directory.UpdateChannelsAsync("mover", n > 0 ? [rooms[n - 1]] : [], [room]).AsTask()));
+        var record = await node.Tier.Directory.GetAsync("mover");
+        Assert.NotNull(record);
+        foreach (var room in rooms)
+        {
+            var members = await node.Tier.Directory.GetByChannelsAsync([room]);
+            Assert.Equal(record.Channels.Contains(room), members.Any(m => m.Id == "mover"));
+        }
+
+        var leaving = node.Tier.Directory.RemoveAsync("mover").AsTask();
+        var racing = node.Tier.Directory.UpdateChannelsAsync("mover", [], ["late"]).AsTask();
+        await Task.WhenAll(leaving, racing);
+        Assert.NotNull(await leaving);
+        Assert.Empty(await node.Tier.Directory.GetByChannelsAsync([.. rooms, "hot", "late"]));
+        Assert.Empty(await node.Tier.Directory.GetByUserIdAsync("-mover"));
     }
 
     [Fact]
@@ -259,7 +315,7 @@ public sealed class OrleansClusterTierTests(OrleansTestCluster cluster) : IAsync
     }
 
     [Fact]
-    public async Task A_batch_that_does_not_fit_its_segment_starts_the_next_one_and_reads_stay_whole()
+    public async Task A_batch_that_crosses_a_segment_boundary_is_one_chunk_and_reads_stay_whole()
     {
         var node = await StartNodeAsync();
         var log = cluster.Cluster.Client.GetGrain<IEventLogGrain>(_scope);
@@ -271,10 +327,21 @@ public sealed class OrleansClusterTierTests(OrleansTestCluster cluster) : IAsync
         var second = await log.AppendAsync([.. Enumerable.Range(100, 50).Select(Item)], retention);
 
         Assert.Equal(Enumerable.Range(1, 100).Select(p => (long)p), first);
-        Assert.Equal(Enumerable.Range(LogSegment.SegmentSize + 1, 50).Select(p => (long)p), second);
+        Assert.Equal(Enumerable.Range(101, 50).Select(p => (long)p), second);
         var slice = await node.Tier.Events.ReadAsync(0, long.MaxValue);
         Assert.Equal(first.Concat(second), slice.Events.Select(e => e.Id));
         Assert.Equal(Enumerable.Range(0, 150).Select(n => n.ToString(CultureInfo.InvariantCulture)), slice.Events.Select(e => e.Body));
+
+        // The completed segment is sealed from both chunks, and a new activation reads the same log back.
+        var grainId = log.GetGrainId();
+        await WaitForWriteAsync(grainId, "log-segment-0");
+        await cluster.Cluster.DeactivateAsync(grainId);
+        await cluster.Cluster.WaitForDeactivationAsync(grainId);
+        var third = await log.AppendAsync([Item(150)], retention);
+        Assert.Equal([151L], third);
+        var reread = await node.Tier.Events.ReadAsync(0, long.MaxValue);
+        Assert.Equal(Enumerable.Range(0, 151).Select(n => n.ToString(CultureInfo.InvariantCulture)), reread.Events.Select(e => e.Body));
+        Assert.Equal(Enumerable.Range(1, 151).Select(p => (long)p), reread.Events.Select(e => e.Id));
     }
 
     [Fact]
@@ -311,6 +378,18 @@ public sealed class OrleansClusterTierTests(OrleansTestCluster cluster) : IAsync
         _nodes.Add(node);
         return node;
     }
+
+    private async Task WaitForWriteAsync(GrainId grainId, string stateName)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!cluster.Storage.Writes.Any(w => w.GrainId == grainId.ToString() && w.StateName == stateName))
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"{stateName} was never written");
+            await Task.Delay(20);
+        }
+    }
+
+    private int ScopeWrites() => cluster.Storage.Writes.Count(w => w.GrainId.Contains(_scope, StringComparison.Ordinal));
 
     private int HeadWrites(string grainId) => cluster.Storage.Writes.Count(w => w.GrainId == grainId && w.StateName == "head");
 

@@ -4,7 +4,9 @@ namespace ServerEvents.Grains.Directory;
 
 /// <summary>
 /// One partition of the subscription directory (keyed <c>{scope}/{n}</c>): holds each of its subscriptions durably and
-/// its last heartbeat in memory only, so a heartbeat costs no storage write.
+/// its last heartbeat in memory only, so a heartbeat costs no storage write. It is also the channel and user index of
+/// its subscriptions (kept in memory, derived from the records), so a join or a channel change is one call and one
+/// write, and a lookup by channel or user asks every partition.
 /// </summary>
 [Alias("server-events.ISubscriptionPartitionGrain")]
 public interface ISubscriptionPartitionGrain : IGrainWithStringKey
@@ -28,6 +30,14 @@ public interface ISubscriptionPartitionGrain : IGrainWithStringKey
     /// <summary>The subscriptions among <paramref name="subscriptionIds"/> that exist.</summary>
     [Alias("GetMany"), ReadOnly]
     Task<IReadOnlyList<SubscriptionRecord>> GetManyAsync(IReadOnlyList<string> subscriptionIds);
+
+    /// <summary>The subscriptions of the partition in any of <paramref name="channels"/>.</summary>
+    [Alias("GetByChannels"), ReadOnly]
+    Task<IReadOnlyList<SubscriptionRecord>> GetByChannelsAsync(IReadOnlyList<string> channels);
+
+    /// <summary>The subscriptions of the partition whose user id is <paramref name="userId"/>.</summary>
+    [Alias("GetByUser"), ReadOnly]
+    Task<IReadOnlyList<SubscriptionRecord>> GetByUserAsync(string userId);
 
     /// <summary>Every subscription of the partition.</summary>
     [Alias("GetAll"), ReadOnly]

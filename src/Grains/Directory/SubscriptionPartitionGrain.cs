@@ -9,8 +9,10 @@ namespace ServerEvents.Grains.Directory;
 
 /// <summary>
 /// A directory partition. The subscriptions are spread over <see cref="Shards"/> storage records, so a join rewrites
-/// one small shard; concurrent changes share one round of writes. Heartbeats are kept in memory: after a
-/// reactivation every subscription counts as alive from then on, which gives it one more idle timeout to be heard.
+/// one small shard; concurrent changes share one round of writes, and the joins of one round share one shard. The
+/// channel and user index is derived from the records in memory, so a join, a leave or a channel change is one write
+/// here and nothing anywhere else, and the index can never disagree with the records. Heartbeats are kept in memory:
+/// after a reactivation every subscription counts as alive from then on, which gives it one more idle timeout to be heard.
 /// </summary>
 [Reentrant]
 public sealed class SubscriptionPartitionGrain : Grain, ISubscriptionPartitionGrain
@@ -19,6 +21,7 @@ public sealed class SubscriptionPartitionGrain : Grain, ISubscriptionPartitionGr
     public const int Shards = 32;
 
     private readonly Dictionary<string, DateTimeOffset> _lastPulse = new(StringComparer.Ordinal);
+    private readonly SubscriptionIndex _index = new();
     private ShardedMap<SubscriptionRecord> _subscriptions = null!;
     private LiveNodes _liveNodes = null!;
 
@@ -29,9 +32,10 @@ public sealed class SubscriptionPartitionGrain : Grain, ISubscriptionPartitionGr
         _subscriptions = new ShardedMap<SubscriptionRecord>(storage, this.GetGrainId(), "subscriptions", Shards, DeactivateOnIdle);
         await _subscriptions.LoadAsync();
         var now = (ServiceProvider.GetService<TimeProvider>() ?? TimeProvider.System).GetUtcNow();
-        foreach (var (id, _) in _subscriptions.Entries)
+        foreach (var (id, subscription) in _subscriptions.Entries)
         {
             _lastPulse[id] = now;
+            _index.Replace(null, subscription);
         }
 
         var key = this.GetPrimaryKeyString();
@@ -42,7 +46,7 @@ public sealed class SubscriptionPartitionGrain : Grain, ISubscriptionPartitionGr
     public async Task AddAsync(SubscriptionRecord subscription, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(subscription);
-        _subscriptions.Set(subscription.Id, subscription);
+        Store(subscription);
         _lastPulse[subscription.Id] = now;
         await _subscriptions.SaveAsync();
     }
@@ -50,12 +54,11 @@ public sealed class SubscriptionPartitionGrain : Grain, ISubscriptionPartitionGr
     /// <inheritdoc />
     public async Task<SubscriptionRecord?> RemoveAsync(string subscriptionId)
     {
-        if (!_subscriptions.Remove(subscriptionId, out var removed))
+        if (!Drop(subscriptionId, out var removed))
         {
             return null;
         }
 
-        _lastPulse.Remove(subscriptionId);
         await _subscriptions.SaveAsync();
         return removed;
     }
@@ -96,7 +99,7 @@ public sealed class SubscriptionPartitionGrain : Grain, ISubscriptionPartitionGr
         var channels = before.Channels.Where(c => !unsubscribe.Contains(c)).ToList();
         channels.AddRange(subscribe.Distinct().Where(c => !channels.Contains(c)));
         var after = before with { Channels = channels };
-        _subscriptions.Set(subscriptionId, after);
+        Store(after);
         await _subscriptions.SaveAsync();
         return new SubscriptionUpdate(before, after);
     }
@@ -118,6 +121,20 @@ public sealed class SubscriptionPartitionGrain : Grain, ISubscriptionPartitionGr
     }
 
     /// <inheritdoc />
+    public Task<IReadOnlyList<SubscriptionRecord>> GetByChannelsAsync(IReadOnlyList<string> channels)
+    {
+        ArgumentNullException.ThrowIfNull(channels);
+        return GetManyAsync([.. _index.InChannels(channels)]);
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<SubscriptionRecord>> GetByUserAsync(string userId)
+    {
+        ArgumentNullException.ThrowIfNull(userId);
+        return GetManyAsync([.. _index.OfUser(userId)]);
+    }
+
+    /// <inheritdoc />
     public Task<IReadOnlyList<SubscriptionRecord>> GetAllAsync() =>
         Task.FromResult<IReadOnlyList<SubscriptionRecord>>([.. _subscriptions.Entries.Select(e => e.Value)]);
 
@@ -129,7 +146,7 @@ public sealed class SubscriptionPartitionGrain : Grain, ISubscriptionPartitionGr
         foreach (var (id, last) in _lastPulse.Where(p => p.Value < cutoff).ToList())
         {
             _lastPulse.Remove(id);
-            if (_subscriptions.Remove(id, out var removed))
+            if (Drop(id, out var removed))
             {
                 expired.Add(removed);
             }
@@ -149,14 +166,32 @@ public sealed class SubscriptionPartitionGrain : Grain, ISubscriptionPartitionGr
         var removed = new List<SubscriptionRecord>();
         foreach (var id in _subscriptions.Entries.Select(e => e.Key).ToList())
         {
-            if (_subscriptions.Remove(id, out var subscription))
+            if (Drop(id, out var subscription))
             {
                 removed.Add(subscription);
             }
         }
 
-        _lastPulse.Clear();
         await _subscriptions.SaveAsync();
         return removed;
+    }
+
+    private void Store(SubscriptionRecord subscription)
+    {
+        _subscriptions.TryGetValue(subscription.Id, out var previous);
+        _subscriptions.Set(subscription.Id, subscription);
+        _index.Replace(previous, subscription);
+    }
+
+    private bool Drop(string subscriptionId, out SubscriptionRecord removed)
+    {
+        _lastPulse.Remove(subscriptionId);
+        if (!_subscriptions.Remove(subscriptionId, out removed))
+        {
+            return false;
+        }
+
+        _index.Remove(removed);
+        return true;
     }
 }

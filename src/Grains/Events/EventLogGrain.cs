@@ -12,9 +12,11 @@ namespace ServerEvents.Grains.Events;
 /// The sequencer. Publishes that arrive while a commit is in flight wait and go together in the next one, so one
 /// commit (one head write, one chunk write, one stream message) serves many publishes. A commit writes the head first,
 /// fenced by its ETag: a second activation (after a silo was wrongly declared dead) fails there and deactivates before
-/// it writes anything else or answers anyone, so the log cannot fork. Then its chunk (its items, written once), then
-/// the answers, then the stream publish; the stream is only the fast path, and a front-end that misses a message reads
-/// the log. When a commit starts a new segment, the completed one is first written whole, once, and its chunks deleted.
+/// it answers anyone, so the log cannot fork. Then its chunk (its items, written once), then the answers, then the
+/// stream publish; the stream is only the fast path, and a front-end that misses a message reads the log. Commits are
+/// pipelined one deep: the next commit's head write overlaps this one's chunk write, and answers still go out in
+/// position order. Completed segments are written whole, once, off the commit path; the next head write stops naming
+/// the chunks they cover, which are then deleted.
 /// </summary>
 [Reentrant]
 public sealed partial class EventLogGrain : Grain, IEventLogGrain
@@ -26,25 +28,31 @@ public sealed partial class EventLogGrain : Grain, IEventLogGrain
     private const int CatchUpWindowSegments = 4;
     private const int CachedSegments = 8;
 
+    // One round's items: bounds one chunk write and one stream message.
+    private const int MaxRoundItems = 1024;
+
     private readonly IPersistentState<LogHead> _head;
     private readonly ILogger<EventLogGrain> _logger;
     private readonly Dictionary<long, StoredRecord<LogSegment>> _sealed = [];
-    private readonly Dictionary<long, StoredRecord<LogSegment>> _openChunks = [];
-    private readonly List<LogItem> _openItems = [];
+    private readonly List<Chunk> _chunks = [];
+    private readonly List<LogItem> _unsealed = [];
     private readonly Queue<(long Position, DateTimeOffset CreatedAt)> _replayable = new();
     private readonly List<(IReadOnlyList<LogAppend> Items, TaskCompletionSource<long[]> Answer)> _pending = [];
+    private readonly List<LogItem> _unpublished = [];
     private IGrainStorage _storage = null!;
     private IAsyncStream<LogBatch> _stream = null!;
     private TimeProvider _time = TimeProvider.System;
     private LogRetention _retention = new(int.MaxValue, TimeSpan.MaxValue);
+    private Task _previousCompletion = Task.CompletedTask;
     private long _committed;
     private long _evictedThrough;
     private long _firstSegment;
-    private long _openSegment;
-    private readonly List<LogItem> _unpublished = [];
+    private long _sealedSegments;
     private bool _committing;
     private bool _publishing;
+    private bool _maintaining;
     private bool _fenced;
+    private bool _chunkFailed;
     private DateTimeOffset _lastPublished;
 
     /// <summary>Creates the grain.</summary>
@@ -119,25 +127,30 @@ public sealed partial class EventLogGrain : Grain, IEventLogGrain
     {
         var head = _head.State.Head;
         var chunks = _head.State.OpenChunks;
-        _openSegment = chunks.Count > 0 ? LogSegment.Of(chunks[0]) : LogSegment.Of(head + 1);
-        for (var segment = _firstSegment; segment < _openSegment; segment++)
+
+        // Heads written before segments could be sealed off the commit path named only chunks of the open segment.
+        _sealedSegments = Math.Max(_head.State.SealedSegments, chunks.Count > 0 ? LogSegment.Of(chunks[0]) : LogSegment.Of(head + 1));
+        for (var segment = _firstSegment; segment < _sealedSegments; segment++)
         {
             var state = await ReadRecordAsync(SegmentName(segment));
             Index(state.State.Items);
-            if (segment >= _openSegment - CachedSegments)
+            if (segment >= _sealedSegments - CachedSegments)
             {
                 _sealed[segment] = state;
             }
         }
 
+        var records = await Task.WhenAll(chunks.Select(first => ReadRecordAsync(ChunkName(first))));
+        var sealedThrough = LogSegment.LastPositionOf(_sealedSegments - 1);
         for (var i = 0; i < chunks.Count; i++)
         {
-            var chunk = await ReadRecordAsync(ChunkName(chunks[i]));
+            var chunk = records[i];
             var last = i + 1 < chunks.Count ? chunks[i + 1] - 1 : head;
             if (!chunk.RecordExists)
             {
                 // The previous activation handed out these positions (its head write succeeded) but failed before its
-                // chunk write, so nobody was answered: store them as voids so readers step over them.
+                // chunk write, so nobody was answered: store them as voids so readers step over them. The write creates
+                // the record or fails, so a late chunk write of that activation and this cannot both land.
                 var now = _time.GetUtcNow();
                 for (var position = chunks[i]; position <= last; position++)
                 {
@@ -148,11 +161,11 @@ public sealed partial class EventLogGrain : Grain, IEventLogGrain
                 LogVoided(chunks[i], last);
             }
 
-            _openChunks[chunks[i]] = chunk;
-            _openItems.AddRange(chunk.State.Items);
-            Index(chunk.State.Items);
+            _chunks.Add(new Chunk(chunks[i], last, chunk));
+            _unsealed.AddRange(chunk.State.Items.Where(item => item.Position > sealedThrough));
         }
 
+        Index(_unsealed);
         _committed = head;
     }
 
@@ -166,11 +179,7 @@ public sealed partial class EventLogGrain : Grain, IEventLogGrain
                 var round = TakeRound();
                 if (_fenced)
                 {
-                    foreach (var (_, answer) in round)
-                    {
-                        answer.SetException(new OrleansException("The event log is being reloaded after a failed commit; retry."));
-                    }
-
+                    Refuse(round, new OrleansException("The event log is being reloaded after a failed commit; retry."));
                     continue;
                 }
 
@@ -183,34 +192,31 @@ public sealed partial class EventLogGrain : Grain, IEventLogGrain
         }
     }
 
-    /// <summary>Takes the waiting requests that fit before the next segment boundary (at least one), so a chunk never crosses it.</summary>
+    /// <summary>Takes the waiting requests, oldest first, up to <see cref="MaxRoundItems"/> items (at least one request).</summary>
     private List<(IReadOnlyList<LogAppend> Items, TaskCompletionSource<long[]> Answer)> TakeRound()
     {
-        var room = LogSegment.LastPositionOf(LogSegment.Of(_head.State.Head + 1)) - _head.State.Head;
-        var round = new List<(IReadOnlyList<LogAppend>, TaskCompletionSource<long[]>)>();
-        if (_pending[0].Items.Count > room)
-        {
-            // The first request does not fit: fill the rest of the segment with voids, so it starts the next one.
-            var now = _time.GetUtcNow();
-            round.Add((Enumerable.Repeat(new LogAppend(now, null, null), (int)room).ToArray(), new TaskCompletionSource<long[]>()));
-            return round;
-        }
-
+        var count = 0;
         var taken = 0;
-        while (round.Count < _pending.Count && (round.Count == 0 || taken + _pending[round.Count].Items.Count <= room))
+        while (count < _pending.Count && (count == 0 || taken + _pending[count].Items.Count <= MaxRoundItems))
         {
-            taken += _pending[round.Count].Items.Count;
-            round.Add(_pending[round.Count]);
+            taken += _pending[count].Items.Count;
+            count++;
         }
 
-        _pending.RemoveRange(0, round.Count);
+        var round = _pending.GetRange(0, count);
+        _pending.RemoveRange(0, count);
         return round;
     }
 
+    /// <summary>
+    /// Hands out the round's positions and makes the head durable (the fence), then starts the chunk write and waits
+    /// for the previous commit to complete, so at most one chunk write is in flight beside the next head write.
+    /// </summary>
     private async Task CommitAsync(List<(IReadOnlyList<LogAppend> Items, TaskCompletionSource<long[]> Answer)> round)
     {
         var previousHead = _head.State.Head;
         var previousChunks = _head.State.OpenChunks;
+        var previousSealed = _head.State.SealedSegments;
         var first = previousHead + 1;
         var position = previousHead;
         var chunk = new StoredRecord<LogSegment>();
@@ -226,25 +232,16 @@ public sealed partial class EventLogGrain : Grain, IEventLogGrain
             }
         }
 
-        var items = chunk.State.Items;
-        var segment = LogSegment.Of(first);
-        var sealing = segment != _openSegment && _openItems.Count > 0;
+        // Chunks wholly inside sealed segments are no longer named: a reader finds their items in the segments.
+        var sealedThrough = LogSegment.LastPositionOf(_sealedSegments - 1);
+        var dropped = _chunks.TakeWhile(c => c.Last <= sealedThrough).Count();
         try
         {
-            // The completed segment is written whole, once, before the head stops naming its chunks.
-            if (sealing)
-            {
-                var sealedSegment = await ReadRecordAsync(SegmentName(_openSegment));
-                sealedSegment.State.Items = [.. _openItems];
-                await _storage.WriteStateAsync(SegmentName(_openSegment), this.GetGrainId(), sealedSegment);
-                _sealed[_openSegment] = sealedSegment;
-            }
-
             _head.State.Head = position;
             _head.State.FirstSegment = _firstSegment;
-            _head.State.OpenChunks = sealing ? [first] : [.. previousChunks, first];
+            _head.State.SealedSegments = _sealedSegments;
+            _head.State.OpenChunks = [.. _chunks.Skip(dropped).Select(c => c.First), first];
             await _head.WriteStateAsync();
-            await _storage.WriteStateAsync(ChunkName(first), this.GetGrainId(), chunk);
         }
         catch (Exception ex)
         {
@@ -252,29 +249,54 @@ public sealed partial class EventLogGrain : Grain, IEventLogGrain
             // refuse everything until a new activation has read it (and voided any position without a chunk).
             _head.State.Head = previousHead;
             _head.State.OpenChunks = previousChunks;
-            _fenced = true;
-            DeactivateOnIdle();
-            LogCommitFailed(ex, first, position);
-            foreach (var (_, answer) in round)
-            {
-                answer.SetException(ex);
-            }
-
+            _head.State.SealedSegments = previousSealed;
+            Fence(ex, first, position);
+            Refuse(round, ex);
             return;
         }
 
-        if (sealing)
+        if (dropped > 0)
         {
-            _ = DeleteChunksAsync([.. _openChunks.Values]);
-            _openChunks.Clear();
-            _openItems.Clear();
-            _openSegment = segment;
-            _sealed.Remove(segment - CachedSegments);
+            _ = DeleteChunksAsync(_chunks.GetRange(0, dropped));
+            _chunks.RemoveRange(0, dropped);
         }
 
-        _openChunks[first] = chunk;
-        _openItems.AddRange(items);
-        _committed = position;
+        _chunks.Add(new Chunk(first, position, chunk));
+        var write = _storage.WriteStateAsync(ChunkName(first), this.GetGrainId(), chunk);
+        var previous = _previousCompletion;
+        _previousCompletion = CompleteAsync(previous, write, round, answers, chunk.State.Items);
+        await previous;
+    }
+
+    /// <summary>Once the previous commit has completed and this one's chunk is durable: answers, then hands the items on.</summary>
+    private async Task CompleteAsync(
+        Task previous,
+        Task write,
+        List<(IReadOnlyList<LogAppend> Items, TaskCompletionSource<long[]> Answer)> round,
+        long[][] answers,
+        List<LogItem> items)
+    {
+        await previous;
+        try
+        {
+            await write;
+        }
+        catch (Exception ex)
+        {
+            _chunkFailed = true;
+            Fence(ex, items[0].Position, items[^1].Position);
+        }
+
+        if (_chunkFailed)
+        {
+            // This chunk may be durable, but one at or before it may not be: nothing after a failed chunk is
+            // acknowledged. (A head write that failed after this one's does not matter: this head was durable.)
+            Refuse(round, new OrleansException("The event log is being reloaded after a failed commit; retry."));
+            return;
+        }
+
+        _unsealed.AddRange(items);
+        _committed = items[^1].Position;
         Index(items);
         ApplyRetention(items.Max(i => i.CreatedAt));
         for (var r = 0; r < round.Count; r++)
@@ -288,7 +310,76 @@ public sealed partial class EventLogGrain : Grain, IEventLogGrain
             _ = PublishLoopAsync();
         }
 
-        await TrimAsync();
+        if (!_maintaining)
+        {
+            _ = MaintainAsync();
+        }
+    }
+
+    private void Fence(Exception exception, long first, long last)
+    {
+        if (!_fenced)
+        {
+            _fenced = true;
+            DeactivateOnIdle();
+            LogCommitFailed(exception, first, last);
+        }
+    }
+
+    private static void Refuse(List<(IReadOnlyList<LogAppend> Items, TaskCompletionSource<long[]> Answer)> round, Exception exception)
+    {
+        foreach (var (_, answer) in round)
+        {
+            answer.TrySetException(exception);
+        }
+    }
+
+    /// <summary>Seals every completed segment (written whole, once), then trims; off the commit path, one run at a time.</summary>
+    private async Task MaintainAsync()
+    {
+        _maintaining = true;
+        try
+        {
+            while (!_fenced && _committed >= LogSegment.LastPositionOf(_sealedSegments))
+            {
+                var segment = _sealedSegments;
+                var last = LogSegment.LastPositionOf(segment);
+                var record = new StoredRecord<LogSegment> { State = new LogSegment { Items = [.. _unsealed.TakeWhile(i => i.Position <= last)] } };
+                await WriteOnceAsync(SegmentName(segment), record);
+
+                // Only appends happened meanwhile, so the sealed items are still the list's head.
+                _unsealed.RemoveRange(0, record.State.Items.Count);
+                _sealed[segment] = record;
+                _sealed.Remove(segment - CachedSegments);
+                _sealedSegments = segment + 1;
+            }
+
+            await TrimAsync();
+        }
+        catch (Exception ex)
+        {
+            // Tried again after the next commit; until then the head keeps naming the chunks, which hold the same items.
+            LogSealFailed(ex, _sealedSegments);
+        }
+        finally
+        {
+            _maintaining = false;
+        }
+    }
+
+    /// <summary>Creates a record; if one exists (a previous activation sealed it), replaces it under its ETag.</summary>
+    private async Task WriteOnceAsync(string name, StoredRecord<LogSegment> record)
+    {
+        try
+        {
+            await _storage.WriteStateAsync(name, this.GetGrainId(), record);
+        }
+        catch (InconsistentStateException)
+        {
+            var existing = await ReadRecordAsync(name);
+            record.ETag = existing.ETag;
+            await _storage.WriteStateAsync(name, this.GetGrainId(), record);
+        }
     }
 
     private void Index(IEnumerable<LogItem> items)
@@ -302,12 +393,20 @@ public sealed partial class EventLogGrain : Grain, IEventLogGrain
     private async Task<List<LogItem>> ReadRangeAsync(long after, long through, int max)
     {
         var items = new List<LogItem>();
-        for (var segment = Math.Max(_firstSegment, LogSegment.Of(after + 1)); through > after && segment <= LogSegment.Of(through) && items.Count < max; segment++)
+        var segment = Math.Max(_firstSegment, LogSegment.Of(after + 1));
+        while (through > after && segment <= LogSegment.Of(through) && items.Count < max)
         {
-            IEnumerable<LogItem> stored = segment == _openSegment
-                ? _openItems
-                : (_sealed.TryGetValue(segment, out var cached) ? cached : await ReadRecordAsync(SegmentName(segment))).State.Items;
-            items.AddRange(stored.Where(i => i.Position > after && i.Position <= through).Take(max - items.Count));
+            if (segment >= _sealedSegments)
+            {
+                // Everything from here on is in memory (checked after each await: a seal may have moved the boundary).
+                var from = Math.Max(after, LogSegment.LastPositionOf(segment - 1));
+                items.AddRange(_unsealed.Where(i => i.Position > from && i.Position <= through).Take(max - items.Count));
+                break;
+            }
+
+            var stored = _sealed.TryGetValue(segment, out var cached) ? cached : await ReadRecordAsync(SegmentName(segment));
+            items.AddRange(stored.State.Items.Where(i => i.Position > after && i.Position <= through).Take(max - items.Count));
+            segment++;
         }
 
         return items;
@@ -320,18 +419,18 @@ public sealed partial class EventLogGrain : Grain, IEventLogGrain
         return state;
     }
 
-    /// <summary>Deletes the chunks of a sealed segment; one left behind only costs storage, as its items are in the segment.</summary>
-    private async Task DeleteChunksAsync(List<StoredRecord<LogSegment>> chunks)
+    /// <summary>Deletes chunks whose items are in sealed segments; one left behind only costs storage.</summary>
+    private async Task DeleteChunksAsync(List<Chunk> chunks)
     {
         foreach (var chunk in chunks)
         {
             try
             {
-                await _storage.ClearStateAsync(ChunkName(chunk.State.Items[0].Position), this.GetGrainId(), chunk);
+                await _storage.ClearStateAsync(ChunkName(chunk.First), this.GetGrainId(), chunk.Record);
             }
             catch (Exception ex)
             {
-                LogTrimFailed(ex, chunk.State.Items[0].Position);
+                LogTrimFailed(ex, chunk.First);
                 return;
             }
         }
@@ -346,28 +445,20 @@ public sealed partial class EventLogGrain : Grain, IEventLogGrain
         }
     }
 
-    /// <summary>Drops whole segments that hold nothing retention keeps and are outside the catch-up window.</summary>
+    /// <summary>Drops whole sealed segments that hold nothing retention keeps and are outside the catch-up window.</summary>
     private async Task TrimAsync()
     {
-        var oldestKept = _replayable.Count > 0 ? LogSegment.Of(_replayable.Peek().Position) : _openSegment;
-        var keepFrom = Math.Min(oldestKept, _openSegment - CatchUpWindowSegments);
-        try
+        var oldestKept = _replayable.Count > 0 ? LogSegment.Of(_replayable.Peek().Position) : _sealedSegments;
+        var keepFrom = Math.Min(oldestKept, _sealedSegments - CatchUpWindowSegments);
+        while (_firstSegment < keepFrom)
         {
-            while (_firstSegment < keepFrom)
+            var state = _sealed.Remove(_firstSegment, out var cached) ? cached : await ReadRecordAsync(SegmentName(_firstSegment));
+            if (state.RecordExists)
             {
-                var state = _sealed.Remove(_firstSegment, out var cached) ? cached : await ReadRecordAsync(SegmentName(_firstSegment));
-                if (state.RecordExists)
-                {
-                    await _storage.ClearStateAsync(SegmentName(_firstSegment), this.GetGrainId(), state);
-                }
-
-                _firstSegment++;
+                await _storage.ClearStateAsync(SegmentName(_firstSegment), this.GetGrainId(), state);
             }
-        }
-        catch (Exception ex)
-        {
-            // Tried again after the next commit; a segment left behind only costs storage.
-            LogTrimFailed(ex, _firstSegment);
+
+            _firstSegment++;
         }
     }
 
@@ -432,4 +523,10 @@ public sealed partial class EventLogGrain : Grain, IEventLogGrain
 
     [LoggerMessage(4, LogLevel.Warning, "Could not delete the record of segment or chunk {Position}", EventName = "TrimFailed")]
     private partial void LogTrimFailed(Exception exception, long position);
+
+    [LoggerMessage(5, LogLevel.Warning, "Could not seal or trim segment {Segment}; tried again after the next commit", EventName = "SealFailed")]
+    private partial void LogSealFailed(Exception exception, long segment);
+
+    /// <summary>A chunk the head names: the positions of one commit and its stored record (for its ETag when deleted).</summary>
+    private sealed record Chunk(long First, long Last, StoredRecord<LogSegment> Record);
 }

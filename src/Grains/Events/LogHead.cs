@@ -1,9 +1,10 @@
 namespace ServerEvents.Grains.Events;
 
 /// <summary>
-/// The sequencer's grain state: the newest position it handed out, the log's epoch, the first segment still kept, and
-/// where the commits of the open segment start (at most <see cref="LogSegment.SegmentSize"/> numbers). Every group
-/// commit writes it first, fenced by the storage ETag, so a second activation cannot hand out the same positions.
+/// The sequencer's grain state: the newest position it handed out, the log's epoch, the first segment still kept, how
+/// many segments are sealed, and where the commits not yet sealed start (a handful of numbers: chunks are dropped from it
+/// once their segment is sealed). Every group commit writes it first, fenced by the storage ETag, so a second activation
+/// cannot hand out the same positions.
 /// </summary>
 [GenerateSerializer, Alias("server-events.LogHead")]
 public sealed class LogHead
@@ -20,7 +21,11 @@ public sealed class LogHead
     [Id(2)]
     public long FirstSegment { get; set; }
 
-    /// <summary>The first position of each commit (chunk) of the open segment, oldest first.</summary>
+    /// <summary>The first position of each commit (chunk) not yet wholly inside a sealed segment, oldest first.</summary>
     [Id(3)]
     public List<long> OpenChunks { get; set; } = [];
+
+    /// <summary>How many segments, from segment 0, have been written whole (sealed); older heads leave it 0.</summary>
+    [Id(4)]
+    public long SealedSegments { get; set; }
 }

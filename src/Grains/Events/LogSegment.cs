@@ -3,8 +3,9 @@ namespace ServerEvents.Grains.Events;
 /// <summary>
 /// Items stored as one write-once record: either a chunk (the items of one group commit, named by its first position)
 /// or a sealed segment (every item of a fixed range of <see cref="SegmentSize"/> positions, written once when the
-/// range is complete, after which its chunks are deleted). A commit never crosses a segment boundary, so each chunk
-/// lies in one segment. A commit writes its own items once and nothing else of the log; retention drops whole segments.
+/// range is complete, after which the chunks wholly inside sealed segments are deleted). A chunk may cross a segment
+/// boundary: its items are then copied into both segments when they are sealed. A commit writes its own items once and
+/// nothing else of the log; retention drops whole segments.
 /// </summary>
 [GenerateSerializer, Alias("server-events.LogSegment")]
 public sealed class LogSegment

@@ -7,9 +7,9 @@ namespace ServerEvents.Orleans.Directory;
 
 /// <summary>
 /// The subscription directory over grains. A subscription lives in one directory partition (chosen by a hash of its
-/// id), which holds its record durably and its heartbeat in memory; channel and user grains index the ids. Index
-/// entries are written with the subscription and removed after it, so an index may name a subscription that has gone
-/// (readers check each id against its partition) but never misses one whose add was acknowledged.
+/// id), which holds its record durably, its heartbeat in memory, and indexes it by channel and user in memory. A join,
+/// a leave or a channel change is therefore one grain call that writes one record, acknowledged once durable, and a
+/// lookup by channel or user asks every partition at once (there are <see cref="DirectoryPartitions.Count"/>).
 /// </summary>
 public sealed class OrleansSubscriptionDirectory : ISubscriptionDirectory
 {
@@ -28,29 +28,12 @@ public sealed class OrleansSubscriptionDirectory : ISubscriptionDirectory
     public async ValueTask AddAsync(SubscriptionInfo subscription, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(subscription);
-        // The indexes and the partition are written together: a lookup meanwhile may miss the subscription, but it is
-        // not acknowledged until all are durable. A failure leaves at worst a partition entry no client heartbeats,
-        // which the idle sweep removes.
-        string[] ids = [subscription.Id];
-        await ClusterCall.RunAsync(
-            Task.WhenAll(subscription.Channels.Distinct().Select(c => Channel(c).AddAsync(ids))
-                .Append(User(subscription.UserId).AddAsync(ids))
-                .Append(Partition(subscription.Id).AddAsync(subscription.ToRecord(), now))),
-            cancellationToken).ConfigureAwait(false);
+        await ClusterCall.RunAsync(Partition(subscription.Id).AddAsync(subscription.ToRecord(), now), cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
-    public async ValueTask<SubscriptionInfo?> RemoveAsync(string subscriptionId, CancellationToken cancellationToken = default)
-    {
-        var removed = await ClusterCall.RunAsync(Partition(subscriptionId).RemoveAsync(subscriptionId), cancellationToken).ConfigureAwait(false);
-        if (removed is null)
-        {
-            return null;
-        }
-
-        await RemoveFromIndexesAsync([removed], cancellationToken).ConfigureAwait(false);
-        return removed.ToInfo();
-    }
+    public async ValueTask<SubscriptionInfo?> RemoveAsync(string subscriptionId, CancellationToken cancellationToken = default) =>
+        (await ClusterCall.RunAsync(Partition(subscriptionId).RemoveAsync(subscriptionId), cancellationToken).ConfigureAwait(false))?.ToInfo();
 
     /// <inheritdoc />
     public async ValueTask<SubscriptionInfo?> PulseAsync(string subscriptionId, DateTimeOffset now, CancellationToken cancellationToken = default) =>
@@ -65,25 +48,12 @@ public sealed class OrleansSubscriptionDirectory : ISubscriptionDirectory
     {
         ArgumentNullException.ThrowIfNull(unsubscribe);
         ArgumentNullException.ThrowIfNull(subscribe);
-        var partition = Partition(subscriptionId);
-        var current = await ClusterCall.RunAsync(partition.GetManyAsync([subscriptionId]), cancellationToken).ConfigureAwait(false);
-        if (current.Count == 0)
-        {
-            return null;
-        }
-
-        string[] ids = [subscriptionId];
-        var joining = subscribe.Distinct().Where(c => !current[0].Channels.Contains(c) || unsubscribe.Contains(c)).ToList();
-        await ClusterCall.RunAsync(Task.WhenAll(joining.Select(c => Channel(c).AddAsync(ids))), cancellationToken).ConfigureAwait(false);
-        var update = await ClusterCall.RunAsync(partition.UpdateChannelsAsync(subscriptionId, [.. unsubscribe], [.. subscribe]), cancellationToken).ConfigureAwait(false);
-        if (update is null)
-        {
-            return null;
-        }
-
-        var left = update.Before.Channels.Except(update.After.Channels).ToList();
-        await ClusterCall.RunAsync(Task.WhenAll(left.Select(c => Channel(c).RemoveAsync(ids))), cancellationToken).ConfigureAwait(false);
-        return new SubscriptionChange(update.Before.ToInfo(), update.After.ToInfo());
+        // One turn of one grain changes the record and its index together, so concurrent changes of one subscription
+        // (or a change racing its leave) cannot leave an index entry behind or miss one.
+        var update = await ClusterCall.RunAsync(
+            Partition(subscriptionId).UpdateChannelsAsync(subscriptionId, [.. unsubscribe], [.. subscribe]),
+            cancellationToken).ConfigureAwait(false);
+        return update is null ? null : new SubscriptionChange(update.Before.ToInfo(), update.After.ToInfo());
     }
 
     /// <inheritdoc />
@@ -96,65 +66,33 @@ public sealed class OrleansSubscriptionDirectory : ISubscriptionDirectory
     /// <inheritdoc />
     public async ValueTask<IReadOnlyList<SubscriptionInfo>> GetByUserIdAsync(string userId, CancellationToken cancellationToken = default)
     {
-        var ids = await ClusterCall.RunAsync(User(userId).GetMembersAsync(), cancellationToken).ConfigureAwait(false);
-        var found = await LookUpAsync(ids, cancellationToken).ConfigureAwait(false);
-        return [.. found.Where(r => r.UserId == userId).OrderBy(r => r.CreatedAt).Select(r => r.ToInfo())];
+        var found = await ClusterCall.RunAsync(Task.WhenAll(Partitions().Select(p => p.GetByUserAsync(userId))), cancellationToken).ConfigureAwait(false);
+        return Ordered(found);
     }
 
     /// <inheritdoc />
     public async ValueTask<IReadOnlyList<SubscriptionInfo>> GetByChannelsAsync(IReadOnlyCollection<string>? channels, CancellationToken cancellationToken = default)
     {
-        if (channels is null || channels.Count == 0)
-        {
-            var all = await ClusterCall.RunAsync(Task.WhenAll(Partitions().Select(p => p.GetAllAsync())), cancellationToken).ConfigureAwait(false);
-            return [.. all.SelectMany(p => p).OrderBy(r => r.CreatedAt).Select(r => r.ToInfo())];
-        }
-
-        var members = await ClusterCall.RunAsync(Task.WhenAll(channels.Distinct().Select(c => Channel(c).GetMembersAsync())), cancellationToken).ConfigureAwait(false);
-        var found = await LookUpAsync([.. members.SelectMany(m => m).Distinct()], cancellationToken).ConfigureAwait(false);
-        return [.. found.Where(r => r.Channels.Any(channels.Contains)).OrderBy(r => r.CreatedAt).Select(r => r.ToInfo())];
+        IReadOnlyList<string>? wanted = channels is null || channels.Count == 0 ? null : [.. channels.Distinct()];
+        var found = await ClusterCall.RunAsync(
+            Task.WhenAll(Partitions().Select(p => wanted is null ? p.GetAllAsync() : p.GetByChannelsAsync(wanted))),
+            cancellationToken).ConfigureAwait(false);
+        return Ordered(found);
     }
 
     /// <inheritdoc />
     public async ValueTask<IReadOnlyList<SubscriptionInfo>> RemoveIdleAsync(DateTimeOffset cutoff, CancellationToken cancellationToken = default)
     {
         var expired = await ClusterCall.RunAsync(Task.WhenAll(Partitions().Select(p => p.RemoveIdleAsync(cutoff))), cancellationToken).ConfigureAwait(false);
-        var removed = expired.SelectMany(e => e).ToList();
-        await RemoveFromIndexesAsync(removed, cancellationToken).ConfigureAwait(false);
-        return [.. removed.Select(r => r.ToInfo())];
+        return [.. expired.SelectMany(e => e).Select(r => r.ToInfo())];
     }
 
     /// <inheritdoc />
-    public async ValueTask ClearAsync(CancellationToken cancellationToken = default)
-    {
-        var cleared = await ClusterCall.RunAsync(Task.WhenAll(Partitions().Select(p => p.ClearAsync())), cancellationToken).ConfigureAwait(false);
-        await RemoveFromIndexesAsync([.. cleared.SelectMany(c => c)], cancellationToken).ConfigureAwait(false);
-    }
+    public async ValueTask ClearAsync(CancellationToken cancellationToken = default) =>
+        await ClusterCall.RunAsync(Task.WhenAll(Partitions().Select(p => p.ClearAsync())), cancellationToken).ConfigureAwait(false);
 
-    private async Task<List<SubscriptionRecord>> LookUpAsync(IReadOnlyList<string> ids, CancellationToken cancellationToken)
-    {
-        var byPartition = ids.GroupBy(DirectoryPartitions.Of);
-        var found = await ClusterCall.RunAsync(
-            Task.WhenAll(byPartition.Select(g => Partition(g.Key).GetManyAsync([.. g]))),
-            cancellationToken).ConfigureAwait(false);
-        return [.. found.SelectMany(f => f)];
-    }
-
-    private async ValueTask RemoveFromIndexesAsync(IReadOnlyList<SubscriptionRecord> removed, CancellationToken cancellationToken)
-    {
-        if (removed.Count == 0)
-        {
-            return;
-        }
-
-        var byChannel = removed.SelectMany(r => r.Channels.Distinct().Select(c => (Channel: c, r.Id))).GroupBy(p => p.Channel, p => p.Id);
-        var byUser = removed.GroupBy(r => r.UserId, r => r.Id);
-        await ClusterCall.RunAsync(
-            Task.WhenAll(
-                byChannel.Select(g => Channel(g.Key).RemoveAsync([.. g]))
-                    .Concat(byUser.Select(g => User(g.Key).RemoveAsync([.. g])))),
-            cancellationToken).ConfigureAwait(false);
-    }
+    private static List<SubscriptionInfo> Ordered(IEnumerable<IReadOnlyList<SubscriptionRecord>> partitions) =>
+        [.. partitions.SelectMany(p => p).OrderBy(r => r.CreatedAt).Select(r => r.ToInfo())];
 
     private ISubscriptionPartitionGrain Partition(string subscriptionId) => Partition(DirectoryPartitions.Of(subscriptionId));
 
@@ -162,8 +100,4 @@ public sealed class OrleansSubscriptionDirectory : ISubscriptionDirectory
         _client.GetGrain<ISubscriptionPartitionGrain>(DirectoryPartitions.Key(_scope, partition));
 
     private IEnumerable<ISubscriptionPartitionGrain> Partitions() => Enumerable.Range(0, DirectoryPartitions.Count).Select(Partition);
-
-    private IChannelGrain Channel(string channel) => _client.GetGrain<IChannelGrain>($"{_scope}/{channel}");
-
-    private IUserGrain User(string userId) => _client.GetGrain<IUserGrain>($"{_scope}/{userId}");
 }
