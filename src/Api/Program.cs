@@ -38,6 +38,7 @@ app.UseSessionCookie();
 app.UseDefaultFiles();
 app.UseStaticFiles();
 app.UseAuthentication();
+app.UseBearerTokenRejection();
 app.UseAuthorization();
 app.UseRateLimiter();
 

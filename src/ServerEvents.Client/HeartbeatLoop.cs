@@ -6,7 +6,7 @@ namespace ServerEvents.Client;
 /// Posts to the heartbeat URL at the interval the server announced, for the life of one connection. The server
 /// answers each heartbeat by pushing <c>cmd.onHeartbeat</c> down the stream, which is what keeps the idle check quiet.
 /// </summary>
-internal sealed class HeartbeatLoop(HttpClient http, Uri heartbeatUrl, TimeSpan interval, ILogger logger)
+internal sealed class HeartbeatLoop(AuthorizedSender http, Uri heartbeatUrl, TimeSpan interval, ILogger logger)
 {
     /// <summary>Runs until cancelled; returns the failure when a heartbeat is refused or cannot be sent.</summary>
     public async Task<Exception?> RunAsync(CancellationToken cancellationToken)

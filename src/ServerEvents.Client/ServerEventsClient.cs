@@ -26,6 +26,7 @@ public sealed class ServerEventsClient : IAsyncDisposable
     private const int Stopped = 2;
 
     private readonly HttpClient _http;
+    private readonly AuthorizedSender _sender;
     private readonly bool _ownsHttp;
     private readonly ServerEventsClientOptions _options;
     private readonly ILogger _logger;
@@ -70,7 +71,8 @@ public sealed class ServerEventsClient : IAsyncDisposable
         _logger = logger ?? (ILogger)NullLogger.Instance;
         _router = new FrameRouter(_logger);
         _backoff = new ReconnectBackoff(_options.ReconnectBaseDelay, _options.ReconnectMaxDelay);
-        _session = new StreamSession(_http, BaseUri, _options, _logger, OnConnected, OnFrame);
+        _sender = new AuthorizedSender(_http, _options.AccessTokenProvider);
+        _session = new StreamSession(_sender, BaseUri, _options, _logger, OnConnected, OnFrame);
     }
 
     /// <summary>Raised for every <c>cmd.onConnect</c>: the first connect and each reconnect (with a new subscription id).</summary>
@@ -220,7 +222,7 @@ public sealed class ServerEventsClient : IAsyncDisposable
         {
             try
             {
-                using var response = await _http.PostAsync(unregister, content: null, cancellationToken).ConfigureAwait(false);
+                using var response = await _sender.PostAsync(unregister, content: null, cancellationToken).ConfigureAwait(false);
                 if (!response.IsSuccessStatusCode && response.StatusCode != HttpStatusCode.NotFound)
                 {
                     throw new HttpRequestException($"Unregister answered {(int)response.StatusCode}.", null, response.StatusCode);
@@ -259,7 +261,10 @@ public sealed class ServerEventsClient : IAsyncDisposable
     public async Task<IReadOnlyList<ServerEventUser>> GetChannelSubscribersAsync(CancellationToken cancellationToken = default)
     {
         var url = new Uri(BaseUri, _options.SubscribersPath + _channels.ToQuery());
-        var infos = await _http.GetFromJsonAsync<List<Dictionary<string, string>>>(url, cancellationToken).ConfigureAwait(false);
+        using var request = new HttpRequestMessage(HttpMethod.Get, url);
+        using var response = await _sender.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
+        response.EnsureSuccessStatusCode();
+        var infos = await response.Content.ReadFromJsonAsync<List<Dictionary<string, string>>>(cancellationToken).ConfigureAwait(false);
         return infos is null ? [] : [.. infos.Select(ServerEventUser.FromInfo)];
     }
 
@@ -382,7 +387,7 @@ public sealed class ServerEventsClient : IAsyncDisposable
             body["subscribeChannels"] = subscribe;
         }
 
-        using var response = await _http.PostAsJsonAsync(url, body, cancellationToken).ConfigureAwait(false);
+        using var response = await _sender.PostAsync(url, JsonContent.Create(body), cancellationToken).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)
         {
             throw new HttpRequestException($"Changing channels answered {(int)response.StatusCode}.", null, response.StatusCode);

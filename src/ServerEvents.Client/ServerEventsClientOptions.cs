@@ -23,6 +23,14 @@ public sealed class ServerEventsClientOptions
     /// <summary>The largest back-off ceiling. Default 30 s.</summary>
     public TimeSpan ReconnectMaxDelay { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Gives the bearer token sent as <c>Authorization: Bearer</c> with the stream request and every side request
+    /// (heartbeat, unregister, channel update, subscriber list); null or empty sends none. It is called for each of
+    /// those requests, every reconnect included, so it should return a cached token and refresh it only when it is
+    /// close to expiry. Default: none (the <see cref="HttpClient"/>'s own headers and cookies, if any, still go).
+    /// </summary>
+    public Func<CancellationToken, ValueTask<string?>>? AccessTokenProvider { get; set; }
+
     /// <summary>How message bodies are read. Default: the web defaults (camelCase, case-insensitive).</summary>
     public JsonSerializerOptions JsonSerializerOptions { get; set; } = new(JsonSerializerDefaults.Web);
 }

@@ -14,7 +14,7 @@ internal readonly record struct SessionEnd(ReconnectReason Reason, Exception? Er
 /// <c>cmd.onConnect</c> on, and a silence longer than the announced idle timeout ends the connection.
 /// </summary>
 internal sealed class StreamSession(
-    HttpClient http,
+    AuthorizedSender http,
     Uri baseUri,
     ServerEventsClientOptions options,
     ILogger logger,

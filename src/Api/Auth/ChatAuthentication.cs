@@ -37,7 +37,8 @@ internal static partial class ChatAuthentication
                 options.Events.OnRedirectToLogin = context => WriteStatus(context, StatusCodes.Status401Unauthorized);
                 options.Events.OnRedirectToAccessDenied = context => WriteStatus(context, StatusCodes.Status403Forbidden);
                 options.Events.OnValidatePrincipal = ValidatePrincipalAsync;
-            });
+            })
+            .AddBearerWhenConfigured(configuration);
 
         if (signIn.GitHub.IsEnabled)
         {
@@ -75,6 +76,7 @@ internal static partial class ChatAuthentication
         }
 
         services.AddAuthorization();
+        services.AddPrivateUserChannels(configuration);
         return services;
     }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
+using ServerEvents.Authorization;
 using ServerEvents.Endpoints;
 using ServerEvents.History;
 using ServerEvents.Protocol;
@@ -31,6 +32,7 @@ internal static class ChatEndpoints
         IServerEvents serverEvents,
         IChatHistoryStore history,
         SenderVerifier senders,
+        ChannelAuthorizer channels,
         IOptionsMonitor<ChatOptions> options,
         TimeProvider time)
     {
@@ -39,6 +41,8 @@ internal static class ChatEndpoints
         {
             return;
         }
+
+        await channels.EnsureMayPublishAsync(context, channel);
 
         if (RemoteControlPolicy.RefuseChat(post) is { } refusal)
         {
@@ -83,6 +87,7 @@ internal static class ChatEndpoints
         string channel,
         IServerEvents serverEvents,
         SenderVerifier senders,
+        ChannelAuthorizer channels,
         IOptionsMonitor<ChatOptions> options)
     {
         var current = options.CurrentValue;
@@ -93,6 +98,8 @@ internal static class ChatEndpoints
         {
             return;
         }
+
+        await channels.EnsureMayPublishAsync(context, channel);
 
         if (RemoteControlPolicy.RefuseRaw(current, context.User, sender, post) is { } refusal)
         {

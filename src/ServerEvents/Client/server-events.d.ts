@@ -78,6 +78,11 @@ export interface ServerEventsOptions {
   onError?: (error: unknown, info?: EventInfo) => void;
   /** Called when a reconnect is scheduled. */
   onReconnect?: (info: ReconnectInfo) => void;
+  /**
+   * Gives a bearer token; called before each (re)connect and each request. The stream carries it as
+   * `access_token` on its URL (EventSource cannot send headers), other requests as `Authorization: Bearer`.
+   */
+  accessTokenFactory?: () => string | null | undefined | Promise<string | null | undefined>;
   /** Default 500. */
   reconnectBaseDelayMs?: number;
   /** Default 30000. */

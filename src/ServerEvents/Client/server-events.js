@@ -174,6 +174,10 @@ function normalizeChannels(channels) {
  * @property {(error: unknown, info?: EventInfo) => void} [onError] defaults to `console.error`
  * @property {(info: { attempt: number, delayMs: number, error: unknown }) => void} [onReconnect]
  *   called when a reconnect is scheduled
+ * @property {() => (string|null|undefined|Promise<string|null|undefined>)} [accessTokenFactory]
+ *   gives a bearer token; called before each (re)connect and each request. `EventSource` cannot
+ *   send headers, so the stream carries it as `access_token` on its URL; the other requests send
+ *   `Authorization: Bearer`. Empty sends none.
  * @property {number} [reconnectBaseDelayMs=500]
  * @property {number} [reconnectMaxDelayMs=30000]
  * @property {typeof EventSource} [EventSource]
@@ -199,6 +203,8 @@ export class ServerEventsClient {
   #onMessage;
   #onError;
   #onReconnect;
+  #accessTokenFactory;
+  #connecting = null;
   #backoff;
   #eventSource = null;
   #connectionInfo = null;
@@ -234,6 +240,7 @@ export class ServerEventsClient {
     this.#onMessage = options.onMessage;
     this.#onError = options.onError ?? ((error) => console.error(error));
     this.#onReconnect = options.onReconnect;
+    this.#accessTokenFactory = options.accessTokenFactory;
     this.#backoff = {
       baseDelayMs: options.reconnectBaseDelayMs ?? 500,
       maxDelayMs: options.reconnectMaxDelayMs ?? 30000,
@@ -270,7 +277,7 @@ export class ServerEventsClient {
    * @returns {this}
    */
   start() {
-    if (this.#eventSource || this.#reconnectTimer !== null) return this;
+    if (this.#eventSource || this.#connecting || this.#reconnectTimer !== null) return this;
     this.#env.window?.addEventListener('pagehide', this.#sendUnregisterBeacon);
     this.#env.window?.addEventListener('beforeunload', this.#sendUnregisterBeacon);
     this.#connect();
@@ -286,6 +293,7 @@ export class ServerEventsClient {
     const url = this.#connectionInfo?.unRegisterUrl;
     this.#env.clearTimeout(this.#reconnectTimer);
     this.#reconnectTimer = null;
+    this.#connecting = null;
     this.#disconnect();
     this.#env.window?.removeEventListener('pagehide', this.#sendUnregisterBeacon);
     this.#env.window?.removeEventListener('beforeunload', this.#sendUnregisterBeacon);
@@ -366,7 +374,30 @@ export class ServerEventsClient {
 
   #connect() {
     this.#reconnectTimer = null;
-    const es = new this.#env.EventSource(this.#streamUrl());
+    if (!this.#accessTokenFactory) {
+      this.#open(null);
+      return;
+    }
+    // A fresh token for every connection, so one that expired meanwhile is replaced on reconnect.
+    // Only the latest attempt may open a stream: stop() (or a newer attempt) drops this one.
+    const attempt = {};
+    this.#connecting = attempt;
+    this.#accessToken().then(
+      (token) => {
+        if (this.#connecting !== attempt) return;
+        this.#connecting = null;
+        this.#open(token);
+      },
+      (error) => {
+        if (this.#connecting !== attempt) return;
+        this.#connecting = null;
+        this.#schedule(error);
+      },
+    );
+  }
+
+  #open(token) {
+    const es = new this.#env.EventSource(this.#streamUrl(token));
     es.addEventListener('message', (event) => this.#receive(es, event));
     // Native EventSource retries on its own, without the resume cursor on the URL; closing it
     // on any error keeps reconnects (and their back-off) under this client's control.
@@ -374,15 +405,21 @@ export class ServerEventsClient {
     this.#eventSource = es;
   }
 
-  #streamUrl() {
-    // A new EventSource cannot send Last-Event-ID, so the resume cursor (and the epoch of the log
-    // that issued it) travels on the URL.
+  #streamUrl(token) {
+    // A new EventSource cannot send Last-Event-ID or Authorization, so the resume cursor (with the
+    // epoch of the log that issued it) and the token travel on the URL (which servers and proxies
+    // may log: keep such tokens short-lived).
     let resume = '';
     if (this.#lastEventId) {
       resume = `&lastEventId=${encodeURIComponent(this.#lastEventId)}`;
       if (this.#epoch) resume += `&epoch=${encodeURIComponent(this.#epoch)}`;
     }
-    return `${this.#baseUrl}/event-stream?${this.#channelsQuery()}&t=${Date.now()}${resume}`;
+    const auth = token ? `&access_token=${encodeURIComponent(token)}` : '';
+    return `${this.#baseUrl}/event-stream?${this.#channelsQuery()}&t=${Date.now()}${resume}${auth}`;
+  }
+
+  async #accessToken() {
+    return (await this.#accessTokenFactory?.()) || null;
   }
 
   #channelsQuery() {
@@ -402,6 +439,10 @@ export class ServerEventsClient {
   #reconnect(es, error) {
     if (es !== this.#eventSource) return;
     this.#disconnect();
+    this.#schedule(error);
+  }
+
+  #schedule(error) {
     const attempt = this.#attempt++;
     const delayMs = backoffDelay(attempt, this.#backoff);
     this.#reconnectTimer = this.#env.setTimeout(() => this.#connect(), delayMs);
@@ -482,8 +523,11 @@ export class ServerEventsClient {
     });
   }
 
-  async #fetchOk(url, init) {
-    const response = await this.#env.fetch(url, init);
+  async #fetchOk(url, init = {}) {
+    // Without a factory fetch starts at once, as before; with one, after the token arrives.
+    const token = this.#accessTokenFactory ? await this.#accessToken() : null;
+    const request = token ? { ...init, headers: { ...init.headers, Authorization: `Bearer ${token}` } } : init;
+    const response = await this.#env.fetch(url, request);
     if (!response.ok) throw new Error(`${init?.method ?? 'GET'} ${url} failed: HTTP ${response.status}`);
     return response;
   }
@@ -495,8 +539,9 @@ export class ServerEventsClient {
     if (!url || url === this.#beaconUrl) return;
     this.#beaconUrl = url;
     const navigator = this.#env.navigator;
-    if (typeof navigator?.sendBeacon === 'function') navigator.sendBeacon(url);
-    else this.#env.fetch(url, { method: 'POST', keepalive: true }).catch((error) => this.#report(error));
+    // A beacon cannot carry a token: with one, a keepalive fetch sends it instead.
+    if (!this.#accessTokenFactory && typeof navigator?.sendBeacon === 'function') navigator.sendBeacon(url);
+    else this.#fetchOk(url, { method: 'POST', keepalive: true }).catch((error) => this.#report(error));
   };
 
   #guard(action, info) {

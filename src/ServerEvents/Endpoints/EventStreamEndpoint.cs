@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using ServerEvents.Authorization;
 using ServerEvents.Cluster;
 using ServerEvents.Delivery;
 using ServerEvents.Diagnostics;
@@ -30,6 +31,7 @@ internal sealed partial class EventStreamEndpoint(
     ReplayAdmission replayAdmission,
     ReplayWriter replayWriter,
     IClusterTier cluster,
+    ChannelAuthorizer channelAuthorizer,
     IHostApplicationLifetime lifetime,
     TimeProvider time,
     IOptionsMonitor<ServerEventsOptions> optionsMonitor,
@@ -186,6 +188,10 @@ internal sealed partial class EventStreamEndpoint(
             }
         }
 
+        // Checked before anything is created, so a refused channel gets no subscription and no join notice.
+        IReadOnlyList<string> names = channels.Names.Count > 0 ? channels.Names : [ChannelNames.Default];
+        await channelAuthorizer.EnsureMaySubscribeAsync(context, names).ConfigureAwait(false);
+
         // A resuming stream waits for a replay place before anything is created for it, so a refused one leaves
         // nothing behind.
         IDisposable? replayLease = null;
@@ -206,7 +212,7 @@ internal sealed partial class EventStreamEndpoint(
 
         try
         {
-            var info = await CreateSubscriptionAsync(context, options, channels.Names.Count > 0 ? channels.Names : [ChannelNames.Default]).ConfigureAwait(false);
+            var info = await CreateSubscriptionAsync(context, options, names).ConfigureAwait(false);
             var connectArgs = CreateConnectArgs(request, info, options);
             if (options.Hooks.OnConnect is { } onConnect)
             {

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
+using ServerEvents.Authorization;
 using ServerEvents.Hosting;
 
 namespace ServerEvents.Endpoints;
@@ -7,9 +8,14 @@ namespace ServerEvents.Endpoints;
 /// <summary>
 /// <c>POST /event-subscribers/{id}</c> and the UpdateEventSubscriber forms (id in the body): leaves
 /// <c>unsubscribeChannels</c>, then joins <c>subscribeChannels</c>; answers <c>{}</c>. Fields come from the body
-/// only, and only the subscription's own session or user (or a caller with neither) may change it.
+/// only, and only the subscription's own session or user (or a caller with neither) may change it; channels it joins
+/// must be allowed to the caller by <see cref="ServerEventsOptions.Channels"/> (403 naming the channel).
 /// </summary>
-internal sealed class UpdateSubscriberEndpoint(IServerEvents serverEvents, SubscriptionAccess access, IOptionsMonitor<ServerEventsOptions> options)
+internal sealed class UpdateSubscriberEndpoint(
+    IServerEvents serverEvents,
+    SubscriptionAccess access,
+    ChannelAuthorizer channelAuthorizer,
+    IOptionsMonitor<ServerEventsOptions> options)
 {
     public async Task HandleAsync(HttpContext context)
     {
@@ -22,11 +28,12 @@ internal sealed class UpdateSubscriberEndpoint(IServerEvents serverEvents, Subsc
         }
 
         await access.EnsureCallerMayActAsync(context, id).ConfigureAwait(false);
-        var updated = await serverEvents.UpdateChannelsAsync(
-            id,
-            fields.GetList("unsubscribeChannels"),
-            fields.GetList("subscribeChannels"),
-            context.RequestAborted).ConfigureAwait(false);
+
+        // Leaving a channel is always allowed; joining one is checked against the caller, before anything changes.
+        var subscribe = fields.GetList("subscribeChannels");
+        await channelAuthorizer.EnsureMaySubscribeAsync(context, subscribe).ConfigureAwait(false);
+        var updated = await serverEvents.UpdateChannelsAsync(id, fields.GetList("unsubscribeChannels"), subscribe, context.RequestAborted)
+            .ConfigureAwait(false);
         if (updated is null)
         {
             await ErrorResponse.WriteSubscriptionNotFoundAsync(context, id).ConfigureAwait(false);

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using System.Text.Json;
+using ServerEvents.Authorization;
 using ServerEvents.Cluster;
 using ServerEvents.Subscriptions;
 
@@ -105,6 +106,12 @@ public sealed class ServerEventsOptions
 
     /// <summary>Application callbacks, run in the order of the connection life cycle.</summary>
     public ServerEventsHooks Hooks { get; set; } = new();
+
+    /// <summary>
+    /// Who may subscribe to and publish to which channels (set in code:
+    /// <c>options.Channels.Authorize("user-*", subscribe: "OwnUserChannel")</c>). Channels no rule covers are open.
+    /// </summary>
+    public ChannelAuthorizationOptions Channels { get; } = new();
 }
 
 /// <summary>Endpoint paths. Null or empty disables an endpoint.</summary>

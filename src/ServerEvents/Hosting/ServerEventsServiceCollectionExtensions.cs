@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using ServerEvents;
+using ServerEvents.Authorization;
 using ServerEvents.Cluster;
 using ServerEvents.Cluster.Embedded;
 using ServerEvents.Delivery;
@@ -78,6 +79,7 @@ public static class ServerEventsServiceCollectionExtensions
         services.TryAddSingleton<ServerEventsService>();
         services.TryAddSingleton<IServerEvents>(sp => sp.GetRequiredService<ServerEventsService>());
 
+        services.TryAddSingleton<ChannelAuthorizer>();
         services.TryAddSingleton<SubscriptionAccess>();
         services.TryAddSingleton<EventStreamEndpoint>();
         services.TryAddSingleton<HeartbeatEndpoint>();
