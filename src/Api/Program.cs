@@ -3,6 +3,7 @@ using ServerEvents.Api;
 using ServerEvents.Api.Auth;
 using ServerEvents.Api.Chat;
 using ServerEvents.Api.Security;
+using ServerEvents.Api.Telemetry;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -17,6 +18,7 @@ else if (string.Equals(builder.Configuration["ServerEvents:Cluster:Provider"], "
 }
 
 builder.Services.AddServerEvents();
+builder.AddApiTelemetry();
 builder.Services.AddOptions<ChatOptions>().BindConfiguration(ChatOptions.SectionName);
 builder.Services.AddSingleton<SenderVerifier>();
 builder.Services.AddTrustedProxies(builder.Configuration);

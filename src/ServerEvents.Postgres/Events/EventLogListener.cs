@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using ServerEvents.Cluster;
 using ServerEvents.Delivery;
+using ServerEvents.Diagnostics;
 using ServerEvents.Postgres.Hosting;
 
 namespace ServerEvents.Postgres.Events;
@@ -26,6 +27,7 @@ internal sealed partial class EventLogListener : IHostedService, IAsyncDisposabl
     private readonly NpgsqlDataSource _dataSource;
     private readonly PostgresConnector _connector;
     private readonly PostgresClusterOptions _options;
+    private readonly ServerEventsMetrics _metrics;
     private readonly ILogger<EventLogListener> _logger;
     private readonly Lock _gate = new();
     private readonly List<IClusterEventSink> _sinks = [];
@@ -38,8 +40,14 @@ internal sealed partial class EventLogListener : IHostedService, IAsyncDisposabl
     // The last position handed to the sinks; -1 until the listener has started and read the head.
     private long _dispatched = -1;
 
-    public EventLogListener(NpgsqlDataSource dataSource, PostgresConnector connector, IOptions<PostgresClusterOptions> options, ILogger<EventLogListener> logger)
+    public EventLogListener(
+        NpgsqlDataSource dataSource,
+        PostgresConnector connector,
+        IOptions<PostgresClusterOptions> options,
+        ServerEventsMetrics metrics,
+        ILogger<EventLogListener> logger)
     {
+        _metrics = metrics;
         _dataSource = dataSource;
         _connector = connector;
         _options = options.Value;
@@ -132,6 +140,7 @@ internal sealed partial class EventLogListener : IHostedService, IAsyncDisposabl
                 {
                     _connection = connection = await _dataSource.OpenConnectionAsync(stoppingToken).ConfigureAwait(false);
                     await ListenAsync(connection, stoppingToken).ConfigureAwait(false);
+                    _metrics.FanOutResubscribed(PostgresClusterTier.TierName);
                     var missed = await CatchUpAsync(connection, stoppingToken).ConfigureAwait(false);
                     LogReconnected(_options.EffectiveChannel, missed);
                     delay = _options.ReconnectDelay;
@@ -201,6 +210,11 @@ internal sealed partial class EventLogListener : IHostedService, IAsyncDisposabl
             }
             else
             {
+                if (position > _dispatched + 1)
+                {
+                    _metrics.FanOutGap(PostgresClusterTier.TierName);
+                }
+
                 await CatchUpAsync(connection, cancellationToken).ConfigureAwait(false);
             }
         }
@@ -236,6 +250,7 @@ internal sealed partial class EventLogListener : IHostedService, IAsyncDisposabl
         }
         while (read == CatchUpBatch);
 
+        _metrics.FanOutCaughtUp(PostgresClusterTier.TierName, total);
         return total;
     }
 

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;
 using ServerEvents.Cluster;
+using ServerEvents.Diagnostics;
 
 namespace ServerEvents.Postgres.Events;
 
@@ -55,6 +56,7 @@ public sealed class PostgresEventBus : IEventBus, IAsyncDisposable
     public async ValueTask<long> PublishAsync(OutgoingEvent outgoing, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(outgoing);
+        using var activity = ServerEventsTracing.StartAppend(PostgresClusterTier.TierName);
         return await _appender.AppendAsync(LogEntry.ForEvent(outgoing, _time.GetUtcNow()), cancellationToken).ConfigureAwait(false);
     }
 

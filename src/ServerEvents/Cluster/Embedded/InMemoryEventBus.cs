@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using ServerEvents.Delivery;
+using ServerEvents.Diagnostics;
 
 namespace ServerEvents.Cluster.Embedded;
 
@@ -35,10 +36,11 @@ public sealed class InMemoryEventBus : IEventBus
     /// <inheritdoc />
     public ValueTask<long> PublishAsync(OutgoingEvent outgoing, CancellationToken cancellationToken = default)
     {
+        using var activity = ServerEventsTracing.StartAppend(EmbeddedClusterTier.TierName);
         lock (_gate)
         {
             var now = _time.GetUtcNow();
-            var clusterEvent = new ClusterEvent(++_head, outgoing.Target, outgoing.Selector, outgoing.Body, now);
+            var clusterEvent = new ClusterEvent(++_head, outgoing.Target, outgoing.Selector, outgoing.Body, now) { TraceParent = outgoing.TraceParent };
             if (outgoing.Target.IsReplayable)
             {
                 _log.Enqueue(clusterEvent);
