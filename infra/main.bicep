@@ -78,6 +78,17 @@ module logAnalytics 'modules/log-analytics.bicep' = {
   }
 }
 
+module appInsights 'modules/app-insights.bicep' = {
+  name: 'app-insights'
+  scope: rg
+  params: {
+    name: 'appi-${resourceToken}'
+    location: location
+    tags: tags
+    logAnalyticsWorkspaceId: logAnalytics.outputs.id
+  }
+}
+
 module network 'modules/network.bicep' = if (orleans) {
   name: 'network'
   scope: rg
@@ -193,6 +204,14 @@ var postgresSettings = postgres
     ]
   : []
 
+// Every app exports its traces and metrics to Application Insights (the Azure Monitor OpenTelemetry exporter).
+var telemetrySettings = [
+  {
+    name: 'APPLICATIONINSIGHTS_CONNECTION_STRING'
+    value: appInsights.outputs.connectionString
+  }
+]
+
 @batchSize(1)
 module silos 'modules/silo.bicep' = [
   for i in range(0, siloCount): if (orleans) {
@@ -212,6 +231,7 @@ module silos 'modules/silo.bicep' = [
       siloPort: siloPortBase + i
       gatewayPort: gatewayPortBase + i
       clusterSettings: orleansSettings
+      telemetrySettings: telemetrySettings
     }
   }
 ]
@@ -230,6 +250,7 @@ module api 'modules/api.bicep' = {
     clusterProvider: orleans ? 'Orleans' : 'Postgres'
     clusterSettings: orleans ? orleansSettings : postgresSettings
     maxReplicas: apiMaxReplicas
+    telemetrySettings: telemetrySettings
     workloadProfileName: orleans ? 'Consumption' : ''
     postgresConnectionString: postgres
       ? 'Host=${postgresServer!.outputs.fullyQualifiedDomainName};Port=5432;Database=${postgresDatabaseName};Username=${postgresAdminLogin};Password=${postgresAdminPassword};SSL Mode=Require'
@@ -246,6 +267,7 @@ output AZURE_CONTAINER_REGISTRY_ENDPOINT string = containerRegistry.outputs.logi
 output AZURE_CONTAINER_REGISTRY_NAME string = containerRegistry.outputs.name
 output AZURE_CONTAINER_APPS_ENVIRONMENT_NAME string = containerAppsEnvironment.outputs.name
 output CLUSTER_TIER string = clusterTier
+output APPLICATIONINSIGHTS_NAME string = appInsights.outputs.name
 output SERVICE_API_NAME string = api.outputs.name
 output SERVICE_API_URI string = api.outputs.uri
 output SERVICE_SILO_NAME string = orleans ? silos[0]!.outputs.name : ''

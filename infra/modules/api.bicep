@@ -24,6 +24,9 @@ param clusterProvider string
 @description('The tier\'s non-secret settings (name/value pairs): the Orleans storage endpoints, identity and cluster id.')
 param clusterSettings array = []
 
+@description('Where the app sends its OpenTelemetry (name/value pairs): the Application Insights connection string.')
+param telemetrySettings array = []
+
 @secure()
 @description('The Npgsql connection string of the shared PostgreSQL (the Postgres tier only).')
 param postgresConnectionString string = ''
@@ -129,7 +132,8 @@ resource app 'Microsoft.App/containerApps@2025-01-01' = {
                     secretRef: 'postgres-connection'
                   }
                 ],
-            clusterSettings
+            clusterSettings,
+            telemetrySettings
           )
           probes: [
             {

@@ -40,6 +40,9 @@ param gatewayPort int
 @description('Settings every silo and front-end gets: storage endpoints, identity, cluster id (name/value pairs).')
 param clusterSettings array
 
+@description('Where the app sends its OpenTelemetry (name/value pairs): the Application Insights connection string.')
+param telemetrySettings array = []
+
 // The port Kestrel serves /health and /health/ready on (src/Silo/Dockerfile: ASPNETCORE_HTTP_PORTS, EXPOSE).
 var httpPort = 8080
 
@@ -121,7 +124,8 @@ resource app 'Microsoft.App/containerApps@2025-01-01' = {
                 value: string(gatewayPort)
               }
             ],
-            clusterSettings
+            clusterSettings,
+            telemetrySettings
           )
           probes: [
             {

@@ -4,6 +4,7 @@ using ServerEvents.Api.Admin;
 using ServerEvents.Api.Auth;
 using ServerEvents.Api.Chat;
 using ServerEvents.Api.Security;
+using ServerEvents.Api.Telemetry;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -18,6 +19,7 @@ else if (string.Equals(builder.Configuration["ServerEvents:Cluster:Provider"], "
 }
 
 builder.Services.AddServerEvents();
+builder.AddApiTelemetry();
 builder.Services.AddOptions<ChatOptions>().BindConfiguration(ChatOptions.SectionName);
 builder.Services.AddSingleton<SenderVerifier>();
 builder.Services.AddTrustedProxies(builder.Configuration);

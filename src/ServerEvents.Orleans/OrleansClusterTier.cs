@@ -13,6 +13,9 @@ namespace ServerEvents.Orleans;
 /// </summary>
 public sealed class OrleansClusterTier : IClusterTier
 {
+    /// <summary>The tier's name in metrics and traces (<c>serverevents.tier</c>).</summary>
+    public const string TierName = "orleans";
+
     // Made at first use: a client resolves a grain interface to its grain type only once it has connected to the
     // cluster, which is after the host has constructed this.
     private readonly Lazy<IStorageProbeGrain> _probe;

@@ -13,6 +13,9 @@ namespace ServerEvents.Postgres;
 /// </summary>
 public sealed class PostgresClusterTier : IClusterTier
 {
+    /// <summary>The tier's name in metrics and traces (<c>serverevents.tier</c>).</summary>
+    public const string TierName = "postgres";
+
     private readonly NpgsqlDataSource _dataSource;
     private readonly TimeSpan _healthCheckTimeout;
 

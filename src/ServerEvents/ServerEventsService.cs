@@ -147,6 +147,7 @@ public sealed partial class ServerEventsService : IServerEvents
 
         var cutoff = _time.GetUtcNow() - Options.IdleTimeout;
         var expired = await _cluster.Directory.RemoveIdleAsync(cutoff, cancellationToken).ConfigureAwait(false);
+        _metrics.ExpirySwept(expired.Count);
         foreach (var info in expired)
         {
             LogExpired(info.Id, info.UserId);
@@ -328,7 +329,10 @@ public sealed partial class ServerEventsService : IServerEvents
     private async Task<long> PublishSerializedAsync(EventTarget target, string selector, string body, CancellationToken cancellationToken)
     {
         var fullSelector = target.Kind == EventTargetKind.Channel ? target.Key + "@" + selector : selector;
-        var id = await _cluster.Events.PublishAsync(new OutgoingEvent(target, fullSelector, body), cancellationToken).ConfigureAwait(false);
+        using var activity = ServerEventsTracing.StartPublish(target, fullSelector);
+        var outgoing = new OutgoingEvent(target, fullSelector, body) { TraceParent = activity?.Id };
+        var id = await _cluster.Events.PublishAsync(outgoing, cancellationToken).ConfigureAwait(false);
+        activity?.SetTag("messaging.message.id", id);
         _metrics.EventPublished();
         return id;
     }

@@ -1,9 +1,11 @@
 using ServerEvents.Silo.Health;
 using ServerEvents.Silo.Hosting;
+using ServerEvents.Silo.Telemetry;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.UseServerEventsSilo();
+builder.AddSiloTelemetry();
 builder.Services.AddHealthChecks().AddSiloReadiness();
 
 var app = builder.Build();

@@ -23,6 +23,9 @@ public sealed class OrleansTierNode : IAsyncDisposable
         _hosted = hosted;
     }
 
+    /// <summary>The node's services.</summary>
+    public IServiceProvider Services => _services;
+
     /// <summary>The tier.</summary>
     public IClusterTier Tier => _services.GetRequiredService<IClusterTier>();
 

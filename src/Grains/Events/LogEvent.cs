@@ -7,6 +7,7 @@ namespace ServerEvents.Grains.Events;
 /// <param name="Selector">The full selector.</param>
 /// <param name="Body">Single-line JSON, or empty.</param>
 /// <param name="Replayable">Whether a replay may hand it to a new subscription.</param>
+/// <param name="TraceParent">The publish's W3C <c>traceparent</c>, when it was traced, so each front-end's delivery joins its trace.</param>
 [GenerateSerializer, Immutable, Alias("server-events.LogEvent")]
 public sealed record LogEvent(
     [property: Id(0)] int TargetKind,
@@ -14,4 +15,5 @@ public sealed record LogEvent(
     [property: Id(2)] string? ChannelFilter,
     [property: Id(3)] string Selector,
     [property: Id(4)] string Body,
-    [property: Id(5)] bool Replayable);
+    [property: Id(5)] bool Replayable,
+    [property: Id(6)] string? TraceParent = null);

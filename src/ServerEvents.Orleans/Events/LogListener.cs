@@ -4,6 +4,8 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Streams;
 using ServerEvents.Cluster;
+using ServerEvents.Delivery;
+using ServerEvents.Diagnostics;
 using ServerEvents.Grains.Events;
 using ServerEvents.Grains.Hosting;
 
@@ -26,6 +28,7 @@ public sealed partial class LogListener : IHostedService, IAsyncDisposable, IAsy
     private readonly Lazy<IEventLogGrain> _log;
     private readonly Lazy<IAsyncStream<LogBatch>> _stream;
     private readonly OrleansClusterOptions _options;
+    private readonly ServerEventsMetrics _metrics;
     private readonly ILogger<LogListener> _logger;
     private readonly AttachedSinks _sinks;
     private readonly Channel<LogBatch> _inbox = Channel.CreateUnbounded<LogBatch>(new UnboundedChannelOptions { SingleReader = true });
@@ -37,10 +40,11 @@ public sealed partial class LogListener : IHostedService, IAsyncDisposable, IAsy
     private int _disposed;
 
     /// <summary>Creates the listener.</summary>
-    public LogListener(IClusterClient client, IOptions<OrleansClusterOptions> options, ILogger<LogListener> logger)
+    public LogListener(IClusterClient client, IOptions<OrleansClusterOptions> options, ServerEventsMetrics metrics, ILogger<LogListener> logger)
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(options);
+        _metrics = metrics;
         _options = options.Value;
         _log = new(() => client.GetGrain<IEventLogGrain>(_options.Scope));
         _stream = new(() => client.GetStreamProvider(OrleansNames.StreamProvider).GetStream<LogBatch>(FanOutStream.Id(_options.Scope)));
@@ -169,6 +173,7 @@ public sealed partial class LogListener : IHostedService, IAsyncDisposable, IAsy
         await UnsubscribeAsync().ConfigureAwait(false);
         _subscription = await _stream.Value.SubscribeAsync(this).ConfigureAwait(false);
         Resubscriptions++;
+        _metrics.FanOutResubscribed(OrleansClusterTier.TierName);
         var head = await _log.Value.GetHeadAsync().ConfigureAwait(false);
         var missed = await HandleAsync(head).ConfigureAwait(false);
         LogResubscribed(_options.Scope, missed);
@@ -195,6 +200,7 @@ public sealed partial class LogListener : IHostedService, IAsyncDisposable, IAsy
 
             if (item.Position > Dispatched + 1)
             {
+                _metrics.FanOutGap(OrleansClusterTier.TierName);
                 handed += await CatchUpAsync(item.Position - 1).ConfigureAwait(false);
             }
 
@@ -207,6 +213,7 @@ public sealed partial class LogListener : IHostedService, IAsyncDisposable, IAsy
 
         if (batch.Committed > Dispatched)
         {
+            _metrics.FanOutGap(OrleansClusterTier.TierName);
             handed += await CatchUpAsync(batch.Committed).ConfigureAwait(false);
         }
 
@@ -238,6 +245,7 @@ public sealed partial class LogListener : IHostedService, IAsyncDisposable, IAsy
             }
         }
 
+        _metrics.FanOutCaughtUp(OrleansClusterTier.TierName, handed);
         return handed;
     }
 

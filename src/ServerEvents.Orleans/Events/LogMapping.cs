@@ -9,7 +9,7 @@ internal static class LogMapping
 {
     public static LogAppend ToAppend(this OutgoingEvent outgoing, DateTimeOffset now) => new(
         now,
-        new LogEvent((int)outgoing.Target.Kind, outgoing.Target.Key, outgoing.Target.ChannelFilter, outgoing.Selector, outgoing.Body, outgoing.Target.IsReplayable),
+        new LogEvent((int)outgoing.Target.Kind, outgoing.Target.Key, outgoing.Target.ChannelFilter, outgoing.Selector, outgoing.Body, outgoing.Target.IsReplayable, outgoing.TraceParent),
         null);
 
     public static LogAppend ToAppend(this ClusterSignal signal, DateTimeOffset now) => new(
@@ -22,7 +22,10 @@ internal static class LogMapping
         new EventTarget((EventTargetKind)logged.TargetKind, logged.TargetKey, logged.ChannelFilter),
         logged.Selector,
         logged.Body,
-        item.CreatedAt);
+        item.CreatedAt)
+    {
+        TraceParent = logged.TraceParent,
+    };
 
     public static ClusterSignal ToClusterSignal(this LogSignal logged) =>
         new((ClusterSignalKind)logged.Kind, logged.SubscriptionId, logged.Subscription?.ToInfo());

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
 using ServerEvents.Cluster;
+using ServerEvents.Diagnostics;
 using ServerEvents.Grains.Events;
 
 namespace ServerEvents.Orleans.Events;
@@ -34,6 +35,7 @@ public sealed class OrleansEventBus : IEventBus
     public async ValueTask<long> PublishAsync(OutgoingEvent outgoing, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(outgoing);
+        using var activity = ServerEventsTracing.StartAppend(OrleansClusterTier.TierName);
         var positions = await ClusterCall.RunAsync(_log.Value.AppendAsync([outgoing.ToAppend(_time.GetUtcNow())], _retention), cancellationToken).ConfigureAwait(false);
         return positions[0];
     }

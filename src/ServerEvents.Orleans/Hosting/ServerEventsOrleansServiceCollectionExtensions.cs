@@ -7,6 +7,7 @@ using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Hosting;
 using ServerEvents.Cluster;
+using ServerEvents.Diagnostics;
 using ServerEvents.Grains.Hosting;
 using ServerEvents.History;
 using ServerEvents.Hosting;
@@ -44,6 +45,9 @@ public static class ServerEventsOrleansServiceCollectionExtensions
                 o.ServiceId = cluster.ServiceId;
             });
             client.AddServerEventsStreams();
+
+            // Grain calls carry the publish's trace context to the silo, when anyone listens.
+            client.AddActivityPropagation();
         });
 
         // One key ring for every front-end, in the same storage account: cookies (sign-in, OAuth correlation) must
@@ -74,6 +78,8 @@ public static class ServerEventsOrleansServiceCollectionExtensions
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ServerEventsNode>();
+        services.AddMetrics();
+        services.TryAddSingleton<ServerEventsMetrics>();
         services.TryAddSingleton<LogListener>();
         services.TryAddSingleton<NodeRegistration>();
         services.TryAddSingleton<OrleansSubscriptionDirectory>();

@@ -3,6 +3,8 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using ServerEvents.Cluster;
+using ServerEvents.Delivery;
+using ServerEvents.Diagnostics;
 using ServerEvents.Postgres.Hosting;
 
 namespace ServerEvents.Postgres.Events;
@@ -25,6 +27,7 @@ internal sealed partial class EventLogListener : IHostedService, IAsyncDisposabl
     private readonly NpgsqlDataSource _dataSource;
     private readonly PostgresConnector _connector;
     private readonly PostgresClusterOptions _options;
+    private readonly ServerEventsMetrics _metrics;
     private readonly ILogger<EventLogListener> _logger;
     private readonly AttachedSinks _sinks;
     private readonly Queue<string> _notifications = new();
@@ -36,8 +39,14 @@ internal sealed partial class EventLogListener : IHostedService, IAsyncDisposabl
     // The log's epoch, read with the head.
     private string _epoch = string.Empty;
 
-    public EventLogListener(NpgsqlDataSource dataSource, PostgresConnector connector, IOptions<PostgresClusterOptions> options, ILogger<EventLogListener> logger)
+    public EventLogListener(
+        NpgsqlDataSource dataSource,
+        PostgresConnector connector,
+        IOptions<PostgresClusterOptions> options,
+        ServerEventsMetrics metrics,
+        ILogger<EventLogListener> logger)
     {
+        _metrics = metrics;
         _dataSource = dataSource;
         _connector = connector;
         _options = options.Value;
@@ -112,6 +121,7 @@ internal sealed partial class EventLogListener : IHostedService, IAsyncDisposabl
                 {
                     _connection = connection = await _dataSource.OpenConnectionAsync(stoppingToken).ConfigureAwait(false);
                     await ListenAsync(connection, stoppingToken).ConfigureAwait(false);
+                    _metrics.FanOutResubscribed(PostgresClusterTier.TierName);
                     var missed = await CatchUpAsync(connection, stoppingToken).ConfigureAwait(false);
                     LogReconnected(_options.EffectiveChannel, missed);
                     delay = _options.ReconnectDelay;
@@ -184,6 +194,11 @@ internal sealed partial class EventLogListener : IHostedService, IAsyncDisposabl
             }
             else
             {
+                if (position > _sinks.Dispatched + 1)
+                {
+                    _metrics.FanOutGap(PostgresClusterTier.TierName);
+                }
+
                 await CatchUpAsync(connection, cancellationToken).ConfigureAwait(false);
             }
         }
@@ -213,6 +228,7 @@ internal sealed partial class EventLogListener : IHostedService, IAsyncDisposabl
         }
         while (read == CatchUpBatch);
 
+        _metrics.FanOutCaughtUp(PostgresClusterTier.TierName, total);
         return total;
     }
 

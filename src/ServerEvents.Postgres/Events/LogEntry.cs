@@ -49,6 +49,10 @@ internal sealed class LogEntry
     [JsonPropertyName("b")]
     public string? Body { get; init; }
 
+    /// <summary>The publish's W3C <c>traceparent</c>, when it was traced; left out of the payload otherwise.</summary>
+    [JsonPropertyName("p")]
+    public string? TraceParent { get; init; }
+
     [JsonPropertyName("g")]
     public ClusterSignalKind? SignalKind { get; init; }
 
@@ -73,6 +77,7 @@ internal sealed class LogEntry
         ChannelFilter = outgoing.Target.ChannelFilter,
         Selector = outgoing.Selector,
         Body = outgoing.Body,
+        TraceParent = outgoing.TraceParent,
     };
 
     public static LogEntry ForSignal(ClusterSignal signal, DateTimeOffset now) => new()
@@ -101,7 +106,10 @@ internal sealed class LogEntry
     public static bool FitsInline(string payload) => Encoding.UTF8.GetByteCount(payload) <= MaxInlineBytes;
 
     public ClusterEvent ToEvent(long position) =>
-        new(position, new EventTarget(TargetKind!.Value, TargetKey, ChannelFilter), Selector!, Body ?? string.Empty, CreatedAt);
+        new(position, new EventTarget(TargetKind!.Value, TargetKey, ChannelFilter), Selector!, Body ?? string.Empty, CreatedAt)
+        {
+            TraceParent = TraceParent,
+        };
 
     public ClusterSignal ToSignal() => new(SignalKind!.Value, SubscriptionId, Subscription);
 }

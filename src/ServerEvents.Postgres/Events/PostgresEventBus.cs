@@ -3,6 +3,7 @@ using Npgsql;
 using NpgsqlTypes;
 using ServerEvents.Cluster;
 using ServerEvents.Postgres.Connections;
+using ServerEvents.Diagnostics;
 
 namespace ServerEvents.Postgres.Events;
 
@@ -61,6 +62,7 @@ public sealed class PostgresEventBus : IEventBus, IAsyncDisposable
     public async ValueTask<long> PublishAsync(OutgoingEvent outgoing, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(outgoing);
+        using var activity = ServerEventsTracing.StartAppend(PostgresClusterTier.TierName);
         return await _appender.AppendAsync(LogEntry.ForEvent(outgoing, _time.GetUtcNow()), cancellationToken).ConfigureAwait(false);
     }
 

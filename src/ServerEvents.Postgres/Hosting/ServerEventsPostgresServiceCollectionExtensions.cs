@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Npgsql;
+using ServerEvents.Diagnostics;
 using ServerEvents.Postgres.DataProtection;
 using ServerEvents.Cluster;
 using ServerEvents.History;
@@ -45,6 +46,8 @@ public static class ServerEventsPostgresServiceCollectionExtensions
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ServerEventsNode>();
+        services.AddMetrics();
+        services.TryAddSingleton<ServerEventsMetrics>();
         services.TryAddSingleton(sp => CreateDataSource(sp.GetRequiredService<IOptions<PostgresClusterOptions>>().Value));
         services.TryAddSingleton<PostgresConnector>();
         services.TryAddSingleton<SchemaMigrator>();

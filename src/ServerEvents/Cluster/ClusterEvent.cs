@@ -35,6 +35,9 @@ public sealed class ClusterEvent
     /// <summary>When the event was published.</summary>
     public DateTimeOffset CreatedAt { get; }
 
+    /// <summary>The W3C <c>traceparent</c> of the publish, carried through the tier (see <see cref="OutgoingEvent.TraceParent"/>).</summary>
+    public string? TraceParent { get; init; }
+
     /// <summary>The UTF-8 frame, encoded on first use and then shared by every recipient.</summary>
     public ReadOnlyMemory<byte> Frame => _frame ??= EventFrame.Encode(Id, Selector, Body);
 }

@@ -12,6 +12,7 @@ public sealed partial class LocalEventDispatcher : IClusterEventSink
 {
     private readonly SubscriptionRegistry _registry;
     private readonly ServerEventsMetrics _metrics;
+    private readonly TimeProvider _time;
     private readonly ILogger<LocalEventDispatcher> _logger;
 
     // Held while an event is routed and while a connection is added: a connection then either is in the
@@ -21,10 +22,11 @@ public sealed partial class LocalEventDispatcher : IClusterEventSink
     private bool _attached;
 
     /// <summary>Creates the dispatcher.</summary>
-    public LocalEventDispatcher(SubscriptionRegistry registry, ServerEventsMetrics metrics, ILogger<LocalEventDispatcher> logger)
+    public LocalEventDispatcher(SubscriptionRegistry registry, ServerEventsMetrics metrics, TimeProvider time, ILogger<LocalEventDispatcher> logger)
     {
         _registry = registry;
         _metrics = metrics;
+        _time = time;
         _logger = logger;
     }
 
@@ -71,11 +73,22 @@ public sealed partial class LocalEventDispatcher : IClusterEventSink
     /// <inheritdoc />
     public void OnEvent(ClusterEvent clusterEvent)
     {
+        if (_metrics.IsFanOutLagEnabled)
+        {
+            _metrics.FanOutLag(_time.GetUtcNow() - clusterEvent.CreatedAt);
+        }
+
+        using var activity = ServerEventsTracing.StartDeliver(clusterEvent);
+        var recipients = 0;
         lock (_dispatch)
         {
             foreach (var connection in _registry.Resolve(clusterEvent.Target))
             {
-                if (!connection.TryEnqueue(clusterEvent))
+                if (connection.TryEnqueue(clusterEvent))
+                {
+                    recipients++;
+                }
+                else
                 {
                     _metrics.QueueOverflowed();
                     LogOverflow(connection.Id, clusterEvent.Id);
@@ -84,6 +97,8 @@ public sealed partial class LocalEventDispatcher : IClusterEventSink
 
             Volatile.Write(ref _watermark, clusterEvent.Id);
         }
+
+        activity?.SetTag("serverevents.recipients", recipients);
     }
 
     /// <inheritdoc />

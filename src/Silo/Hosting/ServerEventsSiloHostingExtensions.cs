@@ -52,6 +52,9 @@ public static class ServerEventsSiloHostingExtensions
             }
 
             silo.AddServerEventsGrains();
+
+            // Grain calls continue the caller's trace (a front-end's publish), when anyone listens.
+            silo.AddActivityPropagation();
         });
         return builder;
     }

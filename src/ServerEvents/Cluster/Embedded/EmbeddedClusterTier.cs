@@ -3,6 +3,9 @@ namespace ServerEvents.Cluster.Embedded;
 /// <summary>The in-process cluster tier: one node, nothing shared, nothing durable.</summary>
 public sealed class EmbeddedClusterTier : IClusterTier
 {
+    /// <summary>The tier's name in metrics and traces (<c>serverevents.tier</c>).</summary>
+    public const string TierName = "embedded";
+
     /// <summary>Creates the tier from its parts.</summary>
     public EmbeddedClusterTier(InMemorySubscriptionDirectory directory, InMemorySequenceStore sequences, InMemoryEventBus events)
     {

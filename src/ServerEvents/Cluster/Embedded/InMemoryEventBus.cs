@@ -2,6 +2,7 @@ using System.Buffers.Text;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using ServerEvents.Delivery;
+using ServerEvents.Diagnostics;
 
 namespace ServerEvents.Cluster.Embedded;
 
@@ -47,10 +48,11 @@ public sealed class InMemoryEventBus : IEventBus
     /// <inheritdoc />
     public ValueTask<long> PublishAsync(OutgoingEvent outgoing, CancellationToken cancellationToken = default)
     {
+        using var activity = ServerEventsTracing.StartAppend(EmbeddedClusterTier.TierName);
         lock (_gate)
         {
             var now = _time.GetUtcNow();
-            var clusterEvent = new ClusterEvent(++_head, outgoing.Target, outgoing.Selector, outgoing.Body, now);
+            var clusterEvent = new ClusterEvent(++_head, outgoing.Target, outgoing.Selector, outgoing.Body, now) { TraceParent = outgoing.TraceParent };
             if (outgoing.Target.IsReplayable)
             {
                 _log.Enqueue(clusterEvent);
