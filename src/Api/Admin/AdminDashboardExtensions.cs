@@ -1,5 +1,8 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using ServerEvents.Api.Auth;
 using ServerEvents.Api.Chat;
+using ServerEvents.Hosting;
 
 namespace ServerEvents.Api.Admin;
 
@@ -8,7 +11,9 @@ internal static class AdminDashboardExtensions
 {
     /// <summary>
     /// The snapshot publisher (one per node), the meter listener it reads, the ring of recent warnings and errors,
-    /// and <see cref="AdminOptions"/> from the <c>Admin</c> section.
+    /// <see cref="AdminOptions"/> from the <c>Admin</c> section, and the channel rule that keeps the admin channel
+    /// to administrators wherever the library lets a caller name a channel (the stream, the subscriber lists and
+    /// the channel updates answer 403).
     /// </summary>
     public static IServiceCollection AddAdminDashboard(this IServiceCollection services)
     {
@@ -17,6 +22,8 @@ internal static class AdminDashboardExtensions
             .Validate(o => !string.IsNullOrWhiteSpace(o.Channel), "Admin:Channel is required.")
             .Validate(o => !ChatChannel.IsValid(o.Channel), "Admin:Channel must not be a valid chat channel name (keep a ':' in it): the chat's endpoints would post to it.")
             .ValidateOnStart();
+        services.AddOptions<ServerEventsOptions>().Configure<IOptions<AdminOptions>>((options, admin) =>
+            options.Channels.Authorize(admin.Value.Channel, channel => ValueTask.FromResult(channel.User.IsInRole(ChatRoles.Administrator))));
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<MeterSampler>();
         services.AddSingleton<SiloDirectory>();
@@ -26,14 +33,9 @@ internal static class AdminDashboardExtensions
         return services;
     }
 
-    /// <summary>
-    /// Maps <c>/admin</c> and guards the admin channel. Call it after authentication, so the guard sees who is
-    /// calling, and before the endpoints run (any point in a <see cref="WebApplication"/>'s pipeline after
-    /// <c>UseAuthorization</c>).
-    /// </summary>
+    /// <summary>Maps <c>/admin</c>.</summary>
     public static WebApplication MapAdminDashboard(this WebApplication app)
     {
-        app.UseMiddleware<AdminChannelGuard>();
         app.MapGet("/admin", AdminPage.WriteAsync);
         return app;
     }

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
+using ServerEvents.Authorization;
 using ServerEvents.Hosting;
 using ServerEvents.Protocol;
 
@@ -7,9 +8,10 @@ namespace ServerEvents.Endpoints;
 
 /// <summary>
 /// <c>GET /event-subscribers?channels=a,b</c> (and the GetEventSubscribers forms): the public info of every
-/// subscription in those channels, each once; everyone when no channels are given.
+/// subscription in those channels, each once; everyone when no channels are given. Who may not subscribe to a
+/// channel may not list its members either (403 naming the channel).
 /// </summary>
-internal sealed class SubscribersEndpoint(IServerEvents serverEvents, IOptionsMonitor<ServerEventsOptions> options)
+internal sealed class SubscribersEndpoint(IServerEvents serverEvents, ChannelAuthorizer channelAuthorizer, IOptionsMonitor<ServerEventsOptions> options)
 {
     public async Task HandleAsync(HttpContext context)
     {
@@ -22,6 +24,7 @@ internal sealed class SubscribersEndpoint(IServerEvents serverEvents, IOptionsMo
             return;
         }
 
+        await channelAuthorizer.EnsureMaySubscribeAsync(context, channels.Names).ConfigureAwait(false);
         var subscriptions = await serverEvents.GetSubscriptionsDetailsAsync(channels.Names, context.RequestAborted).ConfigureAwait(false);
         await context.Response.WriteAsJsonAsync(subscriptions.Select(s => s.ToPublicInfo()).ToList(), context.RequestAborted).ConfigureAwait(false);
     }

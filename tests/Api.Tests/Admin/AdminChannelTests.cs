@@ -15,7 +15,7 @@ namespace ServerEvents.Api.Tests.Admin;
 public sealed class AdminChannelTests
 {
     private const string Channel = "admin:dashboard";
-    private const string Refusal = "Channel 'admin:dashboard' is for administrators only.";
+    private const string Refusal = "You may not subscribe to channel 'admin:dashboard'.";
 
     [Fact]
     public async Task Anonymous_callers_and_guests_are_refused_the_page_and_the_admin_channel()
