@@ -21,6 +21,9 @@ internal sealed class OrleansContainerApps : IAsyncDisposable
         ["AzureStorage__TableServiceUri"] = null,
         ["AzureStorage__ClientId"] = null,
         ["Orleans__AdvertisedIPAddress"] = "127.0.0.1",
+
+        // No Application Insights here: without it the hosts export nothing.
+        ["APPLICATIONINSIGHTS_CONNECTION_STRING"] = null,
     };
 
     private readonly Topology _topology;

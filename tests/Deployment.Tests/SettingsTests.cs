@@ -102,7 +102,8 @@ public sealed class SettingsTests
 
     /// <summary>
     /// The keys the apps read: the properties of the options classes under their sections, the connection-string
-    /// names, the cluster-tier switch src/Api/Program.cs reads, and the ASP.NET Core host's own variables.
+    /// names, the cluster-tier switch src/Api/Program.cs reads, the telemetry exporter's connection string, and the
+    /// ASP.NET Core host's own variables.
     /// </summary>
     private static HashSet<string> KeysTheCodeReads()
     {
@@ -120,6 +121,11 @@ public sealed class SettingsTests
         const string Provider = "ServerEvents:Cluster:Provider";
         Assert.Contains($"\"{Provider}\"", Repository.Read("src/Api/Program.cs"), StringComparison.Ordinal);
         keys.Add(Provider);
+
+        // Application Insights' standard variable, which both hosts' telemetry set-up reads (src/Shared/Telemetry).
+        const string ApplicationInsights = "APPLICATIONINSIGHTS_CONNECTION_STRING";
+        Assert.Contains($"\"{ApplicationInsights}\"", Repository.Read("src/Shared/Telemetry/TelemetryHostingExtensions.cs"), StringComparison.Ordinal);
+        keys.Add(ApplicationInsights);
         return keys;
     }
 

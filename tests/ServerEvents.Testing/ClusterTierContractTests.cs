@@ -463,8 +463,13 @@ public abstract class ClusterTierContractTests : IAsyncLifetime
             cursor = (await first.WaitForAsync("news@cmd.item")).Id;
         }
 
+        // A witness on this node: once it has "missed 2", so has the node's dispatcher (a tier whose fan-out is
+        // asynchronous, as Orleans streams are, may hand it over after the publish returned), and a stream opened
+        // afterwards starts after it.
+        await using var witness = await EventStreamReader.OpenAsync(client, "event-stream?channels=news");
         await server.ServerEvents.NotifyChannelAsync("news", "cmd.item", "missed 1");
         await server.ServerEvents.NotifyChannelAsync("news", "cmd.item", "missed 2");
+        await witness.WaitForAsync(frame => frame.Selector == "cmd.item" && frame.Body == "\"missed 2\"");
 
         // Another log's cursor with a number this log has issued: a gap, then only live events.
         await using (var foreign = await EventStreamReader.OpenAsync(client, "event-stream?channels=news&epoch=another-log", cursor))

@@ -120,9 +120,9 @@ public sealed class AdminChannelTests
         using var user = server.CreateClient();
         await using var member = await EventStreamReader.OpenAsync(user, "event-stream?channels=home,work");
 
-        // Instruments are read by name, so one the meter gains later (the fan-out lag) reaches the page unchanged.
+        // Instruments are read by name, so one the meter gains later reaches the page unchanged.
         var meter = server.Services.GetRequiredService<IMeterFactory>().Create("ServerEvents");
-        meter.CreateHistogram<double>("serverevents.fanout.lag", "ms").Record(12.5);
+        meter.CreateHistogram<double>("serverevents.test.added_later", "ms").Record(12.5);
         server.Services.GetRequiredService<ILoggerFactory>().CreateLogger("AdminTest").LogWarning("Something odd {Number}", 42);
 
         await using var dashboard = await EventStreamReader.OpenAsync(admin, "event-stream?channels=admin:dashboard");
@@ -134,7 +134,7 @@ public sealed class AdminChannelTests
         Assert.Equal("Healthy", root.GetProperty("health").GetProperty("status").GetString());
         var channels = root.GetProperty("channels").EnumerateArray().ToDictionary(c => c.GetProperty("name").GetString()!, c => c.GetProperty("members").GetInt32());
         Assert.Equal(new Dictionary<string, int> { ["admin:dashboard"] = 1, ["home"] = 1, ["work"] = 1 }, channels);
-        var lag = root.GetProperty("metrics").GetProperty("histograms").GetProperty("serverevents.fanout.lag");
+        var lag = root.GetProperty("metrics").GetProperty("histograms").GetProperty("serverevents.test.added_later");
         Assert.Equal(1, lag.GetProperty("count").GetInt64());
         Assert.Equal(12.5, lag.GetProperty("sum").GetDouble());
         Assert.Equal("ms", lag.GetProperty("unit").GetString());

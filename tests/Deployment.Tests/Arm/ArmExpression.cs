@@ -168,6 +168,13 @@ internal static class ArmExpression
                 return Enumerable.Range((int)AsLong(args[0]), (int)AsLong(args[1])).Select(i => (object?)(long)i).ToList();
             case "add":
                 return AsLong(args[0]) + AsLong(args[1]);
+            case "sub":
+                return AsLong(args[0]) - AsLong(args[1]);
+            case "mul":
+                return AsLong(args[0]) * AsLong(args[1]);
+            case "div":
+                // ARM's div() is integer division, truncating as C#'s does.
+                return AsLong(args[0]) / AsLong(args[1]);
             case "string":
                 return args[0] switch
                 {

@@ -16,7 +16,8 @@ const CHARTS = [
   { id: 'deliveries', title: 'Deliveries/s', rate: (s) => s.statistics.framesDelivered },
   { id: 'overflows', title: 'Queue overflows/s', rate: (s) => s.statistics.queueOverflows },
   { id: 'replays', title: 'Replayed events/s', rate: (s) => s.statistics.eventsReplayed },
-  { id: 'lag', title: 'Fan-out lag per node (mean)', value: (s) => mean(s.metrics.histograms[LAG_INSTRUMENT]) },
+  // The histogram is in seconds (OpenTelemetry's unit for durations); the chart shows milliseconds.
+  { id: 'lag', title: 'Fan-out lag per node (mean, ms)', value: (s) => toMilliseconds(mean(s.metrics.histograms[LAG_INSTRUMENT])) },
 ];
 
 /** A node that has not published for this long is shown as silent and left out of the totals. */
@@ -31,6 +32,10 @@ const nodes = new Map();
 /** @type {Map<string, any>} */
 const errors = new Map();
 const charts = CHARTS.map((chart) => ({ ...chart, view: new LineChart(byId('charts'), chart) }));
+
+function toMilliseconds(seconds) {
+  return seconds === undefined ? undefined : seconds * 1000;
+}
 
 function mean(histogram) {
   return histogram && histogram.count > 0 ? histogram.sum / histogram.count : undefined;
