@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using ServerEvents.Cluster;
 using ServerEvents.Grains.Events;
@@ -6,7 +7,10 @@ using ServerEvents.Subscriptions;
 
 namespace ServerEvents.Orleans.Tests;
 
-/// <summary>What the Orleans tier does beyond the shared contract: fan-out that survives a lossy stream, a fenced log, cheap writes.</summary>
+/// <summary>
+/// What the Orleans tier does beyond the shared contract: fan-out that survives a lossy stream (with the publish's trace
+/// context and the gap-fill figures), a fenced log, cheap writes.
+/// </summary>
 [Collection(OrleansClusterCollection.Name)]
 public sealed class OrleansClusterTierTests(OrleansTestCluster cluster) : IAsyncLifetime
 {
@@ -39,6 +43,32 @@ public sealed class OrleansClusterTierTests(OrleansTestCluster cluster) : IAsync
         Assert.Equal([lost, next], items.OfType<ClusterEvent>().Select(e => e.Id));
         Assert.Equal(["\"lost\"", "\"next\""], items.OfType<ClusterEvent>().Select(e => e.Body));
         Assert.True(lossy.Lost > 0, "the stream delivered what the test meant to lose");
+    }
+
+    [Fact]
+    public async Task The_publish_trace_context_reaches_the_other_node_through_the_stream_and_through_a_gap_fill()
+    {
+        var publisher = await StartNodeAsync();
+        var listener = await StartNodeAsync();
+        using var figures = new NodeFigures(listener.Services);
+        var sink = new RecordingSink();
+        using var attachment = listener.Tier.Events.Attach(sink);
+        using var lossy = LossyStreamFilter.Lose(_scope, batch => batch.Items.Any(i => i.Event?.Body == "\"lost\""));
+        var lostContext = TraceParent();
+        var nextContext = TraceParent();
+
+        await publisher.Tier.Events.PublishAsync(Feed("lost", lostContext));
+        await publisher.Tier.Events.PublishAsync(Feed("next", nextContext));
+        await publisher.Tier.Events.PublishAsync(Feed("untraced", null));
+
+        var items = await sink.WaitForCountAsync(3);
+        Assert.Equal([lostContext, nextContext, null], items.OfType<ClusterEvent>().Select(e => e.TraceParent));
+        Assert.True(lossy.Lost > 0, "the stream delivered what the test meant to lose");
+
+        // The lost event was read from the log: one gap, at least one item filled.
+        await figures.WaitForAsync("serverevents.fanout.caught_up", 1);
+        Assert.True(figures.Sum("serverevents.fanout.gaps") >= 1, "the gap was counted");
+        Assert.All(figures.Tags, tag => Assert.Equal(new KeyValuePair<string, object?>("serverevents.tier", "orleans"), tag));
     }
 
     [Fact]
@@ -403,8 +433,10 @@ public sealed class OrleansClusterTierTests(OrleansTestCluster cluster) : IAsync
         NodeId = nodeId,
     };
 
-    private static OutgoingEvent Feed(string body) =>
-        new(new EventTarget(EventTargetKind.Channel, "feed"), "feed@cmd.item", $"\"{body}\"");
+    private static string TraceParent() => $"00-{ActivityTraceId.CreateRandom()}-{ActivitySpanId.CreateRandom()}-01";
+
+    private static OutgoingEvent Feed(string body, string? traceParent = null) =>
+        new(new EventTarget(EventTargetKind.Channel, "feed"), "feed@cmd.item", $"\"{body}\"") { TraceParent = traceParent };
 
     private static async Task<long> PublishWithRetryAsync(IClusterTier tier, OutgoingEvent outgoing)
     {
