@@ -10,18 +10,23 @@ namespace ServerEvents.Grains.Events;
 
 /// <summary>
 /// The sequencer. Publishes that arrive while a commit is in flight wait and go together in the next one, so one
-/// commit (one head write, one chunk write, one stream message) serves many publishes. A commit writes the head first,
-/// fenced by its ETag: a second activation (after a silo was wrongly declared dead) fails there and deactivates before
-/// it answers anyone, so the log cannot fork. Then its chunk (its items, written once), then the answers, then the
-/// stream publish; the stream is only the fast path, and a front-end that misses a message reads the log. Commits are
-/// pipelined one deep: the next commit's head write overlaps this one's chunk write, and answers still go out in
-/// position order. Completed segments are written whole, once, off the commit path; the next head write stops naming
-/// the chunks they cover, which are then deleted.
+/// commit (one storage write, one stream message) serves many publishes. A commit is one chunk: its items, created
+/// under the name of its first position, and only created (a write that finds the record there fails). The chunks form
+/// a chain, each starting after the last position of the one before, so the create is the fence: a second activation
+/// (after a silo was wrongly declared dead) that reaches for a position already stored fails there and deactivates
+/// before it answers anyone, and no position is ever stored twice. Then the answers, then the stream publish; the
+/// stream is only the fast path, and a front-end that misses a message reads the log. The head (grain state) is written
+/// off the commit path: after completed segments are sealed (written whole, once), so it can stop naming the chunks they
+/// cover, which are then deleted, and once a second while the chain grows, so an activation walks only the chunks
+/// created since then to find the end of the log.
 /// </summary>
 [Reentrant]
 public sealed partial class EventLogGrain : Grain, IEventLogGrain
 {
     private static readonly TimeSpan TickPeriod = TimeSpan.FromSeconds(1);
+
+    // How often the head is written while the chain grows without a seal: bounds what a new activation walks.
+    private static readonly TimeSpan HeadPeriod = TimeSpan.FromSeconds(1);
 
     // Segments kept behind the open one whatever the retention says, so a front-end whose stream lagged can still
     // read the signals and non-replayable events it missed.
@@ -43,7 +48,6 @@ public sealed partial class EventLogGrain : Grain, IEventLogGrain
     private IAsyncStream<LogBatch> _stream = null!;
     private TimeProvider _time = TimeProvider.System;
     private LogRetention _retention = new(int.MaxValue, TimeSpan.MaxValue);
-    private Task _previousCompletion = Task.CompletedTask;
     private long _committed;
     private long _evictedThrough;
     private long _firstSegment;
@@ -52,8 +56,8 @@ public sealed partial class EventLogGrain : Grain, IEventLogGrain
     private bool _publishing;
     private bool _maintaining;
     private bool _fenced;
-    private bool _chunkFailed;
     private DateTimeOffset _lastPublished;
+    private DateTimeOffset _headWritten;
 
     /// <summary>Creates the grain.</summary>
     public EventLogGrain(
@@ -123,6 +127,10 @@ public sealed partial class EventLogGrain : Grain, IEventLogGrain
     /// <inheritdoc />
     public Task<LogBatch> GetHeadAsync() => Task.FromResult(new LogBatch(_head.State.Epoch, _committed, []));
 
+    /// <summary>
+    /// Reads the sealed segments, the chunks the head names, then walks the chain past them (the chunks created since
+    /// the head was written) to the end of the log.
+    /// </summary>
     private async Task LoadAsync()
     {
         var head = _head.State.Head;
@@ -141,32 +149,56 @@ public sealed partial class EventLogGrain : Grain, IEventLogGrain
         }
 
         var records = await Task.WhenAll(chunks.Select(first => ReadRecordAsync(ChunkName(first))));
-        var sealedThrough = LogSegment.LastPositionOf(_sealedSegments - 1);
         for (var i = 0; i < chunks.Count; i++)
         {
-            var chunk = records[i];
             var last = i + 1 < chunks.Count ? chunks[i + 1] - 1 : head;
-            if (!chunk.RecordExists)
-            {
-                // The previous activation handed out these positions (its head write succeeded) but failed before its
-                // chunk write, so nobody was answered: store them as voids so readers step over them. The write creates
-                // the record or fails, so a late chunk write of that activation and this cannot both land.
-                var now = _time.GetUtcNow();
-                for (var position = chunks[i]; position <= last; position++)
-                {
-                    chunk.State.Items.Add(new LogItem(position, now, null, null));
-                }
+            AddLoaded(chunks[i], records[i].RecordExists && records[i].State.Items.Count > 0 ? records[i] : await VoidAsync(chunks[i], last));
+        }
 
-                await _storage.WriteStateAsync(ChunkName(chunks[i]), this.GetGrainId(), chunk);
-                LogVoided(chunks[i], last);
+        var end = Math.Max(head, _chunks.Count > 0 ? _chunks[^1].Last : 0);
+        while (true)
+        {
+            var next = await ReadRecordAsync(ChunkName(end + 1));
+            if (!next.RecordExists || next.State.Items.Count == 0)
+            {
+                break;
             }
 
-            _chunks.Add(new Chunk(chunks[i], last, chunk));
-            _unsealed.AddRange(chunk.State.Items.Where(item => item.Position > sealedThrough));
+            AddLoaded(end + 1, next);
+            end = _chunks[^1].Last;
+        }
+
+        var sealedThrough = LogSegment.LastPositionOf(_sealedSegments - 1);
+        foreach (var chunk in _chunks)
+        {
+            _unsealed.AddRange(chunk.Record.State.Items.Where(item => item.Position > sealedThrough));
         }
 
         Index(_unsealed);
-        _committed = head;
+        _committed = end;
+        _headWritten = _time.GetUtcNow();
+    }
+
+    private void AddLoaded(long first, StoredRecord<LogSegment> record) =>
+        _chunks.Add(new Chunk(first, record.State.Items[^1].Position, record));
+
+    /// <summary>
+    /// Stores positions a head names but no chunk holds as voids, so readers step over them. Only a head written before
+    /// commits became chunk creates names such positions: it handed them out first and stored their chunk second. The
+    /// write creates the record or fails, so a late chunk write of that activation and this cannot both land.
+    /// </summary>
+    private async Task<StoredRecord<LogSegment>> VoidAsync(long first, long last)
+    {
+        var chunk = new StoredRecord<LogSegment>();
+        var now = _time.GetUtcNow();
+        for (var position = first; position <= last; position++)
+        {
+            chunk.State.Items.Add(new LogItem(position, now, null, null));
+        }
+
+        await _storage.WriteStateAsync(ChunkName(first), this.GetGrainId(), chunk);
+        LogVoided(first, last);
+        return chunk;
     }
 
     private async Task CommitLoopAsync()
@@ -209,16 +241,15 @@ public sealed partial class EventLogGrain : Grain, IEventLogGrain
     }
 
     /// <summary>
-    /// Hands out the round's positions and makes the head durable (the fence), then starts the chunk write and waits
-    /// for the previous commit to complete, so at most one chunk write is in flight beside the next head write.
+    /// Creates the round's chunk after the last stored position; once it is durable, answers and hands the items on.
+    /// A create that fails (another activation stored that position, or storage is away and the write may or may not
+    /// have landed) leaves this activation unsure where the log ends: it refuses everything and deactivates, and the
+    /// next activation walks the chain to find out.
     /// </summary>
     private async Task CommitAsync(List<(IReadOnlyList<LogAppend> Items, TaskCompletionSource<long[]> Answer)> round)
     {
-        var previousHead = _head.State.Head;
-        var previousChunks = _head.State.OpenChunks;
-        var previousSealed = _head.State.SealedSegments;
-        var first = previousHead + 1;
-        var position = previousHead;
+        var first = _committed + 1;
+        var position = _committed;
         var chunk = new StoredRecord<LogSegment>();
         var answers = new long[round.Count][];
         for (var r = 0; r < round.Count; r++)
@@ -232,71 +263,27 @@ public sealed partial class EventLogGrain : Grain, IEventLogGrain
             }
         }
 
-        // Chunks wholly inside sealed segments are no longer named: a reader finds their items in the segments.
-        var sealedThrough = LogSegment.LastPositionOf(_sealedSegments - 1);
-        var dropped = _chunks.TakeWhile(c => c.Last <= sealedThrough).Count();
         try
         {
-            _head.State.Head = position;
-            _head.State.FirstSegment = _firstSegment;
-            _head.State.SealedSegments = _sealedSegments;
-            _head.State.OpenChunks = [.. _chunks.Skip(dropped).Select(c => c.First), first];
-            await _head.WriteStateAsync();
+            // No ETag: the storage creates the record or fails if it exists.
+            await _storage.WriteStateAsync(ChunkName(first), this.GetGrainId(), chunk);
         }
         catch (Exception ex)
         {
-            // Whether the ETag fence tripped or storage failed, this activation no longer knows the durable head:
-            // refuse everything until a new activation has read it (and voided any position without a chunk).
-            _head.State.Head = previousHead;
-            _head.State.OpenChunks = previousChunks;
-            _head.State.SealedSegments = previousSealed;
-            Fence(ex, first, position);
+            if (!_fenced)
+            {
+                Fence();
+                LogCommitFailed(ex, first, position);
+            }
+
             Refuse(round, ex);
             return;
         }
 
-        if (dropped > 0)
-        {
-            _ = DeleteChunksAsync(_chunks.GetRange(0, dropped));
-            _chunks.RemoveRange(0, dropped);
-        }
-
+        var items = chunk.State.Items;
         _chunks.Add(new Chunk(first, position, chunk));
-        var write = _storage.WriteStateAsync(ChunkName(first), this.GetGrainId(), chunk);
-        var previous = _previousCompletion;
-        _previousCompletion = CompleteAsync(previous, write, round, answers, chunk.State.Items);
-        await previous;
-    }
-
-    /// <summary>Once the previous commit has completed and this one's chunk is durable: answers, then hands the items on.</summary>
-    private async Task CompleteAsync(
-        Task previous,
-        Task write,
-        List<(IReadOnlyList<LogAppend> Items, TaskCompletionSource<long[]> Answer)> round,
-        long[][] answers,
-        List<LogItem> items)
-    {
-        await previous;
-        try
-        {
-            await write;
-        }
-        catch (Exception ex)
-        {
-            _chunkFailed = true;
-            Fence(ex, items[0].Position, items[^1].Position);
-        }
-
-        if (_chunkFailed)
-        {
-            // This chunk may be durable, but one at or before it may not be: nothing after a failed chunk is
-            // acknowledged. (A head write that failed after this one's does not matter: this head was durable.)
-            Refuse(round, new OrleansException("The event log is being reloaded after a failed commit; retry."));
-            return;
-        }
-
         _unsealed.AddRange(items);
-        _committed = items[^1].Position;
+        _committed = position;
         Index(items);
         ApplyRetention(items.Max(i => i.CreatedAt));
         for (var r = 0; r < round.Count; r++)
@@ -316,14 +303,11 @@ public sealed partial class EventLogGrain : Grain, IEventLogGrain
         }
     }
 
-    private void Fence(Exception exception, long first, long last)
+    /// <summary>This activation no longer knows where the log ends: it refuses everything until a new one has walked the chain.</summary>
+    private void Fence()
     {
-        if (!_fenced)
-        {
-            _fenced = true;
-            DeactivateOnIdle();
-            LogCommitFailed(exception, first, last);
-        }
+        _fenced = true;
+        DeactivateOnIdle();
     }
 
     private static void Refuse(List<(IReadOnlyList<LogAppend> Items, TaskCompletionSource<long[]> Answer)> round, Exception exception)
@@ -334,12 +318,16 @@ public sealed partial class EventLogGrain : Grain, IEventLogGrain
         }
     }
 
-    /// <summary>Seals every completed segment (written whole, once), then trims; off the commit path, one run at a time.</summary>
+    /// <summary>
+    /// Seals every completed segment (written whole, once), trims, then writes the head when a seal let it drop chunks
+    /// or the chain has grown for <see cref="HeadPeriod"/>; off the commit path, one run at a time.
+    /// </summary>
     private async Task MaintainAsync()
     {
         _maintaining = true;
         try
         {
+            var sealedBefore = _sealedSegments;
             while (!_fenced && _committed >= LogSegment.LastPositionOf(_sealedSegments))
             {
                 var segment = _sealedSegments;
@@ -355,15 +343,53 @@ public sealed partial class EventLogGrain : Grain, IEventLogGrain
             }
 
             await TrimAsync();
+            if (!_fenced && (_sealedSegments > sealedBefore || (_head.State.Head < _committed && _time.GetUtcNow() - _headWritten >= HeadPeriod)))
+            {
+                await WriteHeadAsync();
+            }
         }
         catch (Exception ex)
         {
-            // Tried again after the next commit; until then the head keeps naming the chunks, which hold the same items.
+            // Tried again after the next commit or tick; until then the head keeps naming the chunks, which hold the same
+            // items, and an activation walks a little further.
             LogSealFailed(ex, _sealedSegments);
         }
         finally
         {
             _maintaining = false;
+        }
+    }
+
+    /// <summary>
+    /// Writes the head, fenced by its ETag (a second activation's head write fails here), naming the chunks not wholly
+    /// inside sealed segments; then deletes the chunks it no longer names.
+    /// </summary>
+    private async Task WriteHeadAsync()
+    {
+        var sealedThrough = LogSegment.LastPositionOf(_sealedSegments - 1);
+        var dropped = _chunks.TakeWhile(c => c.Last <= sealedThrough).Count();
+        _head.State.Head = _chunks.Count > 0 ? _chunks[^1].Last : _committed;
+        _head.State.FirstSegment = _firstSegment;
+        _head.State.SealedSegments = _sealedSegments;
+        _head.State.OpenChunks = [.. _chunks.Skip(dropped).Select(c => c.First)];
+        _headWritten = _time.GetUtcNow();
+        try
+        {
+            await _head.WriteStateAsync();
+        }
+        catch (Exception ex) when (!_fenced)
+        {
+            Fence();
+            LogHeadWriteFailed(ex);
+            throw;
+        }
+
+        // Only appends happened meanwhile, so the dropped chunks are still the list's head. Deleted beside the next
+        // seals rather than before them: a backlog of deletes must not hold up sealing.
+        if (dropped > 0)
+        {
+            _ = DeleteChunksAsync(_chunks.GetRange(0, dropped));
+            _chunks.RemoveRange(0, dropped);
         }
     }
 
@@ -500,6 +526,11 @@ public sealed partial class EventLogGrain : Grain, IEventLogGrain
 
     private async Task TickAsync(CancellationToken cancellationToken)
     {
+        if (!_maintaining && !_fenced && _head.State.Head < _committed)
+        {
+            _ = MaintainAsync();
+        }
+
         if (_publishing || _fenced || _time.GetUtcNow() - _lastPublished < TickPeriod)
         {
             return;
@@ -512,8 +543,11 @@ public sealed partial class EventLogGrain : Grain, IEventLogGrain
 
     private static string ChunkName(long firstPosition) => $"log-chunk-{firstPosition}";
 
-    [LoggerMessage(1, LogLevel.Error, "Commit of positions {First} to {Last} failed; the event log deactivates and rereads its head", EventName = "CommitFailed")]
+    [LoggerMessage(1, LogLevel.Error, "Commit of positions {First} to {Last} failed; the event log deactivates and walks its chain again", EventName = "CommitFailed")]
     private partial void LogCommitFailed(Exception exception, long first, long last);
+
+    [LoggerMessage(6, LogLevel.Error, "Writing the head of the event log failed; the event log deactivates and walks its chain again", EventName = "HeadWriteFailed")]
+    private partial void LogHeadWriteFailed(Exception exception);
 
     [LoggerMessage(2, LogLevel.Warning, "Positions {First} to {Last} were handed out but never stored; marked void", EventName = "PositionsVoided")]
     private partial void LogVoided(long first, long last);

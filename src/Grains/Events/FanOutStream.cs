@@ -3,6 +3,19 @@ namespace ServerEvents.Grains.Events;
 /// <summary>The one broadcast stream of a deployment's log: every front-end subscribes once (per node, not per connection).</summary>
 public static class FanOutStream
 {
+    /// <summary>
+    /// Queues of the stream provider: the log has one stream, so one queue and one pulling agent in the cluster; more
+    /// would only add agents polling empty queues.
+    /// </summary>
+    public const int Queues = 1;
+
+    /// <summary>
+    /// How often the pulling agent polls its queue by default. Every publish waits for the next poll, so Orleans' own
+    /// default of 100 ms would add 50 ms to it on average; a poll is one local grain call on the silo that holds the
+    /// agent, and at 5 ms they cost an idle silo about 8 % of a core (measured; 2 ms cost 13 %).
+    /// </summary>
+    public static readonly TimeSpan DefaultPollPeriod = TimeSpan.FromMilliseconds(5);
+
     /// <summary>The stream namespace.</summary>
     public const string Namespace = "server-events-log";
 

@@ -1,15 +1,18 @@
 namespace ServerEvents.Grains.Events;
 
 /// <summary>
-/// The sequencer's grain state: the newest position it handed out, the log's epoch, the first segment still kept, how
+/// The sequencer's grain state: the last stored position it knew of, the log's epoch, the first segment still kept, how
 /// many segments are sealed, and where the commits not yet sealed start (a handful of numbers: chunks are dropped from it
-/// once their segment is sealed). Every group commit writes it first, fenced by the storage ETag, so a second activation
-/// cannot hand out the same positions.
+/// once their segment is sealed). Written off the commit path, fenced by the storage ETag; commits created after it
+/// was written are found by walking the chain of chunks from <see cref="Head"/> + 1.
 /// </summary>
 [GenerateSerializer, Alias("server-events.LogHead")]
 public sealed class LogHead
 {
-    /// <summary>The newest position handed out.</summary>
+    /// <summary>
+    /// The last position stored when the head was written. Heads written before commits became chunk creates named
+    /// positions handed out but perhaps never stored; a new activation voids those.
+    /// </summary>
     [Id(0)]
     public long Head { get; set; }
 

@@ -1,3 +1,4 @@
+using ServerEvents.Grains.Events;
 using ServerEvents.Grains.Hosting;
 
 namespace Orleans.Hosting;
@@ -6,12 +7,19 @@ namespace Orleans.Hosting;
 public static class ServerEventsSiloBuilderExtensions
 {
     /// <summary>
-    /// Adds the fan-out stream provider (<see cref="OrleansNames.StreamProvider"/>). The host must also add grain
-    /// storage named <see cref="OrleansNames.GrainStorage"/> and <see cref="OrleansNames.PubSubStore"/>.
+    /// Adds the fan-out stream provider (<see cref="OrleansNames.StreamProvider"/>), whose agent polls its queue every
+    /// <paramref name="pollPeriod"/> (<see cref="FanOutStream.DefaultPollPeriod"/> when null). The host must also add
+    /// grain storage named <see cref="OrleansNames.GrainStorage"/> and <see cref="OrleansNames.PubSubStore"/>.
     /// </summary>
-    public static ISiloBuilder AddServerEventsGrains(this ISiloBuilder silo)
+    public static ISiloBuilder AddServerEventsGrains(this ISiloBuilder silo, TimeSpan? pollPeriod = null)
     {
         ArgumentNullException.ThrowIfNull(silo);
-        return silo.AddMemoryStreams(OrleansNames.StreamProvider);
+        var period = pollPeriod ?? FanOutStream.DefaultPollPeriod;
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(period, TimeSpan.Zero, nameof(pollPeriod));
+        return silo.AddMemoryStreams(OrleansNames.StreamProvider, stream =>
+        {
+            stream.ConfigurePartitioning(FanOutStream.Queues);
+            stream.ConfigurePullingAgent(agent => agent.Configure(o => o.GetQueueMsgsTimerPeriod = period));
+        });
     }
 }

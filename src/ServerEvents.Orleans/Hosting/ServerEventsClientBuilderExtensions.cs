@@ -1,3 +1,4 @@
+using ServerEvents.Grains.Events;
 using ServerEvents.Grains.Hosting;
 
 namespace Orleans.Hosting;
@@ -9,6 +10,6 @@ public static class ServerEventsClientBuilderExtensions
     public static IClientBuilder AddServerEventsStreams(this IClientBuilder client)
     {
         ArgumentNullException.ThrowIfNull(client);
-        return client.AddMemoryStreams(OrleansNames.StreamProvider);
+        return client.AddMemoryStreams(OrleansNames.StreamProvider, stream => stream.ConfigurePartitioning(FanOutStream.Queues));
     }
 }

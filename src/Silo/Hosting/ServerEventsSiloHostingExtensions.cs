@@ -51,7 +51,7 @@ public static class ServerEventsSiloHostingExtensions
                 });
             }
 
-            silo.AddServerEventsGrains();
+            silo.AddServerEventsGrains(cluster.FanOutPollPeriod);
 
             // Grain calls continue the caller's trace (a front-end's publish), when anyone listens.
             silo.AddActivityPropagation();
