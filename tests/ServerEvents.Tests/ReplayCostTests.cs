@@ -2,7 +2,9 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.ServerSentEvents;
 using System.Net.Sockets;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using ServerEvents.Cluster;
 using ServerEvents.Cluster.Embedded;
 
@@ -124,13 +126,20 @@ public sealed class ReplayCostTests
     [Fact]
     public async Task A_replaying_client_that_takes_nothing_for_the_stall_timeout_is_closed_and_frees_its_place()
     {
+        // The stall timeout runs on a clock the test moves, so a reader that does read is never taken for a stalled
+        // one on a busy machine, and the stalled one is closed the moment the test says its time is up.
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var stall = TimeSpan.FromSeconds(30);
         var reads = new ConcurrentQueue<(long After, long Through)>();
-        await using var server = await StartAsync(reads, o =>
-        {
-            o.MaxConcurrentReplays = 1;
-            o.ReplayWaitTimeout = TimeSpan.FromSeconds(30);
-            o.ReplayStallTimeout = TimeSpan.FromMilliseconds(500);
-        });
+        await using var server = await StartAsync(
+            reads,
+            o =>
+            {
+                o.MaxConcurrentReplays = 1;
+                o.ReplayWaitTimeout = TimeSpan.FromHours(1);
+                o.ReplayStallTimeout = stall;
+            },
+            b => b.Services.AddSingleton<TimeProvider>(clock));
         var body = new string('x', 4_000);
         long head = 0;
         for (var i = 0; i < 4_000; i++)
@@ -141,24 +150,49 @@ public sealed class ReplayCostTests
         using var slowClient = CreateSmallBufferClient(server);
         using var held = await slowClient.GetAsync("event-stream?channels=feed&lastEventId=0", HttpCompletionOption.ResponseHeadersRead);
         Assert.Equal(HttpStatusCode.OK, held.StatusCode);
+        var heldId = Assert.Single(await server.ServerEvents.GetSubscriptionsDetailsAsync(["feed"])).Id;
 
-        // This stream waits for the only replay place, which the stalled one gives up well within the 30 s wait.
+        // This stream waits for the only replay place, which the stalled one holds until its time is up.
         using var client = server.CreateClient();
-        await using var next = await EventStreamReader.OpenAsync(client, "event-stream?channels=feed&lastEventId=0");
+        var opening = EventStreamReader.OpenAsync(client, "event-stream?channels=feed&lastEventId=0");
+        Assert.False(opening.IsCompleted);
+
+        // Time passes in steps of a hundredth of the stall timeout, so the held replay, waiting for its client to take
+        // a flush since before the first step, runs out long before any flush of the next stream could (that one
+        // starts only once the held one has given up its place); the steps stop when the held one is gone.
+        await PresenceTests.WaitUntilAsync(async () =>
+        {
+            var gone = !(await server.ServerEvents.GetSubscriptionsDetailsAsync(["feed"])).Any(s => s.Id == heldId);
+            if (!gone)
+            {
+                clock.Advance(stall / 100);
+            }
+
+            return gone;
+        });
+
+        await using var next = await opening;
         await next.WaitForAsync(f => f.EventId == head);
         Assert.True(reads.Max(r => r.Through) >= head);
-        await PresenceTests.WaitUntilAsync(async () => (await server.ServerEvents.GetSubscriptionsDetailsAsync(["feed"])).Count == 1);
+        Assert.DoesNotContain(await server.ServerEvents.GetSubscriptionsDetailsAsync(["feed"]), s => s.Id == heldId);
     }
 
-    private static Task<LoopbackServer> StartAsync(ConcurrentQueue<(long After, long Through)> reads, Action<Hosting.ServerEventsOptions> configure) =>
+    private static Task<LoopbackServer> StartAsync(
+        ConcurrentQueue<(long After, long Through)> reads,
+        Action<Hosting.ServerEventsOptions> configure,
+        Action<WebApplicationBuilder>? build = null) =>
         LoopbackServer.StartAsync(
             o =>
             {
                 o.NotifyChannelOfSubscriptions = false;
                 configure(o);
             },
-            build: b => b.Services.AddSingleton<IClusterTier>(sp =>
-                new ReadRecordingTier(ActivatorUtilities.CreateInstance<EmbeddedClusterTier>(sp), reads)));
+            build: b =>
+            {
+                b.Services.AddSingleton<IClusterTier>(sp =>
+                    new ReadRecordingTier(ActivatorUtilities.CreateInstance<EmbeddedClusterTier>(sp), reads));
+                build?.Invoke(b);
+            });
 
     // A client whose socket takes at most 16 KB unread; Linux would otherwise let a loopback receive buffer grow to
     // tens of megabytes, holding the whole replay.
