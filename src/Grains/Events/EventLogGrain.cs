@@ -368,7 +368,7 @@ public sealed partial class EventLogGrain : Grain, IEventLogGrain
     {
         var sealedThrough = LogSegment.LastPositionOf(_sealedSegments - 1);
         var dropped = _chunks.TakeWhile(c => c.Last <= sealedThrough).Count();
-        _head.State.Head = _chunks.Count > 0 ? _chunks[^1].Last : _committed;
+        _head.State.Head = _committed;
         _head.State.FirstSegment = _firstSegment;
         _head.State.SealedSegments = _sealedSegments;
         _head.State.OpenChunks = [.. _chunks.Skip(dropped).Select(c => c.First)];
