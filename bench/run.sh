@@ -18,8 +18,9 @@
 #   --connect-rate R  streams opened per second in total; 0 for as fast as 64 pending opens per worker allow [0]
 #   --subjects LIST   which subjects, in order: nchan, baseline, ours, ours-pg (two nodes on a durable PostgreSQL,
 #                     fsync and synchronous_commit on as Azure runs it, started with scripts/postgres.sh --durable),
-#                     ours-pg-fast (the same on fsync=off, synchronous_commit=off) and ours-orleans (two front-ends
-#                     and --silos silos on Azurite, started with scripts/azurite.sh) ["nchan baseline ours"]
+#                     ours-pg-fast (the same on fsync=off, synchronous_commit=off), ours-orleans (two front-ends
+#                     and --silos silos on Azurite, started with scripts/azurite.sh) and ours-orleans-early (the same
+#                     with ServerEvents:Cluster:Orleans:FanOut=BeforeCommit) ["nchan baseline ours"]
 #   --silos N         silos of the ours-orleans subject [1]
 #   --open-timeout S  seconds an open may wait for its response head before it counts as failed [10]
 #   --scenarios LIST  which scenarios ["fanout channels hold"]
@@ -88,7 +89,7 @@ for project in LoadGenerator Baseline ServerHost; do
     exit 1
   fi
 done
-if [[ " $subjects " == *" ours-orleans "* ]] && ! dotnet build src/Silo/Silo.csproj -c Release -nologo -v quiet >"$out/build-Silo.log" 2>&1; then
+if [[ " $subjects " == *" ours-orleans"* ]] && ! dotnet build src/Silo/Silo.csproj -c Release -nologo -v quiet >"$out/build-Silo.log" 2>&1; then
   cat "$out/build-Silo.log"
   exit 1
 fi
@@ -182,7 +183,7 @@ start_subject() {
       unset ServerEvents__Cluster__Provider ConnectionStrings__Postgres
       server_pids="$(head -n 1 "$pg_dir/data/postmaster.pid"),"
       ;;
-    ours-orleans)
+    ours-orleans | ours-orleans-early)
       # Silos, then two front-ends, on a fresh Azurite, whose process is measured with theirs as PostgreSQL is with
       # ours-pg. Logging at Warning, as ServerHost's appsettings.json sets it for the front-ends.
       eval "$(bash scripts/azurite.sh start)"
@@ -196,10 +197,11 @@ start_subject() {
         start_silo "$out/$scenario-$subject-silo-$n.log"
       done
       export ServerEvents__Cluster__Provider=Orleans
+      export ServerEvents__Cluster__Orleans__FanOut=$([ "$subject" = ours-orleans-early ] && echo BeforeCommit || echo AfterCommit)
       start_dotnet ServerHost "$port" "$out/$scenario-$subject-1.log"
       start_dotnet ServerHost "$second" "$out/$scenario-$subject-2.log"
-      unset ServerEvents__Cluster__Provider ConnectionStrings__AzureStorage Orleans__ClusterId Orleans__ServiceId \
-        Logging__LogLevel__Default
+      unset ServerEvents__Cluster__Provider ServerEvents__Cluster__Orleans__FanOut ConnectionStrings__AzureStorage \
+        Orleans__ClusterId Orleans__ServiceId Logging__LogLevel__Default
       server_pids="$SERVER_EVENTS_TEST_AZURITE_PID,"
       ;;
     *) echo "unknown subject $subject" >&2; return 2 ;;

@@ -1,3 +1,5 @@
+using ServerEvents.Grains.Events;
+
 namespace ServerEvents.Orleans;
 
 /// <summary>How a front-end uses the Orleans tier, bound from <c>ServerEvents:Cluster:Orleans</c>.</summary>
@@ -23,6 +25,15 @@ public sealed class OrleansClusterOptions
     /// restart), subscribes again and catches up from the log. The sequencer ticks every second. Default 3 s.
     /// </summary>
     public TimeSpan StreamSilenceTimeout { get; set; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>
+    /// When the sequencer hands this front-end's publishes to the fan-out stream: <see cref="LogFanOut.AfterCommit"/>
+    /// (the default: subscribers see only what is durable, one storage write after the publish) or
+    /// <see cref="LogFanOut.BeforeCommit"/> (as soon as they have positions, sparing subscribers that write; a publish
+    /// refused because its write failed may already have been delivered). Publishers are answered once the publish is
+    /// durable either way.
+    /// </summary>
+    public LogFanOut FanOut { get; set; } = LogFanOut.AfterCommit;
 
     /// <summary>How long the health check waits for the cluster and its storage. Default 5 s.</summary>
     public TimeSpan HealthCheckTimeout { get; set; } = TimeSpan.FromSeconds(5);

@@ -13,14 +13,17 @@ public sealed class SiloFailureTests
         ["ServerEvents__HeartbeatInterval"] = "00:00:30",
     };
 
-    [Fact]
-    public async Task Silos_killed_with_SIGKILL_while_messages_are_published_lose_no_acknowledged_message_and_failed_publishes_answer_503()
+    [Theory]
+    [InlineData("AfterCommit")]
+    [InlineData("BeforeCommit")]
+    public async Task Silos_killed_with_SIGKILL_while_messages_are_published_lose_no_acknowledged_message_and_failed_publishes_answer_503(string fanOut)
     {
         var channel = "feed";
+        var settings = new Dictionary<string, string?>(PatientFrontEnd) { ["ServerEvents__Cluster__Orleans__FanOut"] = fanOut };
         await using var cluster = new OrleansTestCluster();
         var first = await cluster.StartSiloAsync();
         var second = await cluster.StartSiloAsync();
-        var frontEnds = await Task.WhenAll(cluster.StartFrontEndAsync(PatientFrontEnd), cluster.StartFrontEndAsync(PatientFrontEnd));
+        var frontEnds = await Task.WhenAll(cluster.StartFrontEndAsync(settings), cluster.StartFrontEndAsync(settings));
         await using var user = new ChatUser();
         var sender = await user.OpenAsync(frontEnds[0], channel);
         var streams = new List<EventStreamReader> { sender };

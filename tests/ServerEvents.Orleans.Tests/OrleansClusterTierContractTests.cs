@@ -12,3 +12,18 @@ public sealed class OrleansClusterTierContractTests(OrleansTestCluster cluster) 
         return new StartedClusterTier(node.Tier, node.NodeId, node.DisposeAsync);
     }
 }
+
+/// <summary>
+/// The same contract with the log handing publishes to the stream before committing them: every guarantee the tiers
+/// share holds either way.
+/// </summary>
+[Collection(OrleansClusterCollection.Name)]
+public sealed class OrleansClusterTierFanOutBeforeCommitContractTests(OrleansTestCluster cluster) : ClusterTierContractTests
+{
+    protected override async Task<StartedClusterTier> StartTierAsync(EventLogRetention retention, TimeProvider time)
+    {
+        var settings = new Dictionary<string, string?> { ["ServerEvents:Cluster:Orleans:FanOut"] = "BeforeCommit" };
+        var node = await OrleansTierNode.StartAsync(cluster, OrleansTierNode.NewScope(), retention, time, settings);
+        return new StartedClusterTier(node.Tier, node.NodeId, node.DisposeAsync);
+    }
+}

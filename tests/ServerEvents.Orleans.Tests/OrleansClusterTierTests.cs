@@ -174,13 +174,84 @@ public sealed class OrleansClusterTierTests(OrleansTestCluster cluster) : IAsync
     }
 
     [Fact]
-    public void The_fan_out_stream_has_one_queue_polled_every_few_milliseconds()
+    public async Task A_publish_fanned_out_before_its_commit_reaches_another_node_while_its_write_is_in_flight()
+    {
+        var publisher = await StartNodeAsync(FanOutBeforeCommit);
+        var listener = await StartNodeAsync(FanOutBeforeCommit);
+        var sink = new RecordingSink();
+        using var attachment = listener.Tier.Events.Attach(sink);
+        var first = await publisher.Tier.Events.PublishAsync(Feed("first"));
+
+        Task<long> early;
+        // Only the log's commits are held: the stream's own records (its subscriptions) share this storage in the test.
+        using (cluster.Storage.HoldWrites(_scope, "log-chunk-"))
+        {
+            early = publisher.Tier.Events.PublishAsync(Feed("early")).AsTask();
+            var items = await sink.WaitForAsync(i => i.OfType<ClusterEvent>().Any(e => e.Body == "\"early\""));
+            Assert.False(early.IsCompleted, "the publish was answered before its write landed");
+            Assert.Equal([first, first + 1], items.OfType<ClusterEvent>().Select(e => e.Id));
+        }
+
+        Assert.Equal(first + 1, await early);
+        Assert.Equal(["\"first\"", "\"early\""], (await publisher.Tier.Events.ReadAsync(0, long.MaxValue)).Events.Select(e => e.Body));
+    }
+
+    [Fact]
+    public async Task Positions_fanned_out_ahead_of_a_failed_write_become_voids_and_are_never_handed_out_again()
+    {
+        var node = await StartNodeAsync(FanOutBeforeCommit);
+        var sink = new RecordingSink();
+        using var attachment = node.Tier.Events.Attach(sink);
+        var first = await node.Tier.Events.PublishAsync(Feed("first"));
+
+        using (cluster.Storage.FailFor(_scope, "log-chunk-"))
+        {
+            // Handed to the stream at once; then its write fails, so its publisher is refused.
+            await Assert.ThrowsAsync<ClusterBusyException>(async () => await node.Tier.Events.PublishAsync(Feed("refused")));
+            await sink.WaitForAsync(i => i.OfType<ClusterEvent>().Any(e => e.Body == "\"refused\""));
+        }
+
+        // The next activation stores the reserved positions no chunk holds as voids and goes on after them.
+        var next = await PublishWithRetryAsync(node.Tier, Feed("next"));
+        var delivered = (await sink.WaitForAsync(i => i.OfType<ClusterEvent>().Any(e => e.Id == next))).OfType<ClusterEvent>().ToList();
+        Assert.Equal(["\"first\"", "\"refused\"", "\"next\""], delivered.Select(e => e.Body));
+        Assert.Equal(first + 1, delivered[1].Id);
+        Assert.True(next > first + 1, $"position {first + 1} was handed out twice");
+        Assert.Equal(["\"first\"", "\"next\""], (await node.Tier.Events.ReadAsync(0, long.MaxValue)).Events.Select(e => e.Body));
+
+        // A node that starts now reads the voids and the events alike, and the log goes on densely.
+        var late = await StartNodeAsync(FanOutBeforeCommit);
+        var lateSink = new RecordingSink();
+        using var lateAttachment = late.Tier.Events.Attach(lateSink);
+        var after = await node.Tier.Events.PublishAsync(Feed("after"));
+        Assert.Equal(next + 1, after);
+        Assert.Equal(after, Assert.IsType<ClusterEvent>(Assert.Single(await lateSink.WaitForCountAsync(1))).Id);
+    }
+
+    [Fact]
+    public async Task A_deactivation_hands_back_the_unused_reserved_positions()
+    {
+        var node = await StartNodeAsync(FanOutBeforeCommit);
+        var grainId = cluster.Cluster.Client.GetGrain<IEventLogGrain>(_scope).GetGrainId();
+        var before = await node.Tier.Events.PublishAsync(Feed("before"));
+
+        await cluster.Cluster.DeactivateAsync(grainId);
+        await cluster.Cluster.WaitForDeactivationAsync(grainId);
+
+        // A silo shutting down, not failing: nothing handed out was left unstored, so the log goes on densely.
+        var after = await node.Tier.Events.PublishAsync(Feed("after"));
+        Assert.Equal(before + 1, after);
+    }
+
+    [Fact]
+    public void The_fan_out_stream_has_one_queue_polled_every_few_milliseconds_and_delivers_in_batches()
     {
         var services = cluster.Cluster.Silos[0].ServiceProvider;
 
         // Orleans' defaults (8 queues, a poll every 100 ms) would add 50 ms to the average publish.
         var agent = services.GetRequiredService<IOptionsMonitor<StreamPullingAgentOptions>>().Get(Grains.Hosting.OrleansNames.StreamProvider);
         Assert.Equal(FanOutStream.DefaultPollPeriod, agent.GetQueueMsgsTimerPeriod);
+        Assert.Equal(FanOutStream.DeliveryBatch, agent.BatchContainerBatchSize);
         var queues = services.GetRequiredService<IOptionsMonitor<HashRingStreamQueueMapperOptions>>().Get(Grains.Hosting.OrleansNames.StreamProvider);
         Assert.Equal(FanOutStream.Queues, queues.TotalQueueCount);
     }
@@ -220,7 +291,8 @@ public sealed class OrleansClusterTierTests(OrleansTestCluster cluster) : IAsync
         await node.Tier.Directory.AddAsync(Member(node.NodeId, "newcomer", now), now);
 
         // One record of one partition: no channel-wide or user record is rewritten.
-        var written = Assert.Single(cluster.Storage.Writes.Skip(before));
+        // Only this test's writes: grains of earlier tests on the shared cluster may still write their own records.
+        var written = Assert.Single(cluster.Storage.Writes.Skip(before), w => w.GrainId.Contains(_scope, StringComparison.Ordinal));
         Assert.StartsWith("subscriptions-", written.StateName, StringComparison.Ordinal);
         Assert.InRange(written.Entries, 1, Members / 50);
         var hot = await node.Tier.Directory.GetByChannelsAsync(["hot"]);
@@ -293,10 +365,10 @@ public sealed class OrleansClusterTierTests(OrleansTestCluster cluster) : IAsync
         await alive.Tier.Directory.AddAsync(Member(alive.NodeId, "on-alive", now), now);
         await alive.Tier.Directory.AddAsync(Member(stopping.NodeId, "on-stopped", now), now);
         Assert.NotNull(await alive.Tier.Directory.PulseAsync("on-stopped", now));
-        var before = cluster.Storage.Writes.Count;
+        var before = ScopeWrites();
 
         Assert.NotNull(await alive.Tier.Directory.PulseAsync("on-alive", now.AddSeconds(5)));
-        Assert.Equal(before, cluster.Storage.Writes.Count);
+        Assert.Equal(before, ScopeWrites());
 
         // A partition reuses the registry's answer for up to a second, so the refusal may take that long.
         _nodes.Remove(stopping);
@@ -390,8 +462,8 @@ public sealed class OrleansClusterTierTests(OrleansTestCluster cluster) : IAsync
         var now = DateTimeOffset.UtcNow;
         LogAppend Item(int n) => new(now, new LogEvent((int)EventTargetKind.Channel, "feed", null, "feed@cmd.n", n.ToString(CultureInfo.InvariantCulture), true), null);
 
-        var first = await log.AppendAsync([.. Enumerable.Range(0, 100).Select(Item)], retention);
-        var second = await log.AppendAsync([.. Enumerable.Range(100, 50).Select(Item)], retention);
+        var first = await log.AppendAsync([.. Enumerable.Range(0, 100).Select(Item)], retention, LogFanOut.AfterCommit);
+        var second = await log.AppendAsync([.. Enumerable.Range(100, 50).Select(Item)], retention, LogFanOut.AfterCommit);
 
         Assert.Equal(Enumerable.Range(1, 100).Select(p => (long)p), first);
         Assert.Equal(Enumerable.Range(101, 50).Select(p => (long)p), second);
@@ -404,7 +476,7 @@ public sealed class OrleansClusterTierTests(OrleansTestCluster cluster) : IAsync
         await WaitForWriteAsync(grainId, "log-segment-0");
         await cluster.Cluster.DeactivateAsync(grainId);
         await cluster.Cluster.WaitForDeactivationAsync(grainId);
-        var third = await log.AppendAsync([Item(150)], retention);
+        var third = await log.AppendAsync([Item(150)], retention, LogFanOut.AfterCommit);
         Assert.Equal([151L], third);
         var reread = await node.Tier.Events.ReadAsync(0, long.MaxValue);
         Assert.Equal(Enumerable.Range(0, 151).Select(n => n.ToString(CultureInfo.InvariantCulture)), reread.Events.Select(e => e.Body));
@@ -459,6 +531,8 @@ public sealed class OrleansClusterTierTests(OrleansTestCluster cluster) : IAsync
     private int ScopeWrites() => cluster.Storage.Writes.Count(w => w.GrainId.Contains(_scope, StringComparison.Ordinal));
 
     private int ChunkWrites(string grainId) => cluster.Storage.Writes.Count(w => w.GrainId == grainId && w.StateName.StartsWith("log-chunk-", StringComparison.Ordinal));
+
+    private static readonly Dictionary<string, string?> FanOutBeforeCommit = new() { ["ServerEvents:Cluster:Orleans:FanOut"] = "BeforeCommit" };
 
     private static SubscriptionInfo Member(string nodeId, string id, DateTimeOffset now) => new()
     {

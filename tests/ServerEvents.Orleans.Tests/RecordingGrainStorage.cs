@@ -13,8 +13,9 @@ public sealed class RecordingGrainStorage(IGrainStorage inner) : IGrainStorage
 {
     private readonly ConcurrentQueue<StorageWrite> _writes = new();
     private readonly ConcurrentQueue<StorageWrite> _clears = new();
-    private readonly ConcurrentDictionary<string, byte> _failing = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, string> _failing = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, TimeSpan> _slow = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (string RecordPrefix, TaskCompletionSource Release)> _held = new(StringComparer.Ordinal);
 
     /// <summary>The storage underneath, for writes that bypass the recording (another activation's, in a test).</summary>
     public IGrainStorage Inner { get; } = inner;
@@ -25,30 +26,42 @@ public sealed class RecordingGrainStorage(IGrainStorage inner) : IGrainStorage
     /// <summary>Every record cleared so far.</summary>
     public IReadOnlyList<StorageWrite> Clears => [.. _clears];
 
-    /// <summary>Makes every read and write of a grain whose key contains <paramref name="scope"/> fail, as an unreachable storage account does, until disposed.</summary>
-    public IDisposable FailFor(string scope)
+    /// <summary>
+    /// Makes every read and write of a grain whose key contains <paramref name="scope"/> fail, as an unreachable storage
+    /// account does, until disposed; only those of records whose name starts with <paramref name="recordPrefix"/> when
+    /// one is given.
+    /// </summary>
+    public IDisposable FailFor(string scope, string recordPrefix = "")
     {
-        _failing[scope] = 0;
+        _failing[scope] = recordPrefix;
         return new Outage(this, scope);
     }
 
     /// <inheritdoc />
     public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
-        ThrowIfFailing(grainId);
+        ThrowIfFailing(stateName, grainId);
         return Inner.ReadStateAsync(stateName, grainId, grainState);
     }
 
     /// <inheritdoc />
     public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
-        ThrowIfFailing(grainId);
+        ThrowIfFailing(stateName, grainId);
         var key = grainId.ToString();
         foreach (var (scope, latency) in _slow)
         {
             if (key.Contains(scope, StringComparison.Ordinal))
             {
                 await Task.Delay(latency);
+            }
+        }
+
+        foreach (var (scope, (prefix, release)) in _held)
+        {
+            if (key.Contains(scope, StringComparison.Ordinal) && stateName.StartsWith(prefix, StringComparison.Ordinal))
+            {
+                await release.Task;
             }
         }
 
@@ -59,18 +72,29 @@ public sealed class RecordingGrainStorage(IGrainStorage inner) : IGrainStorage
     /// <inheritdoc />
     public async Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
-        ThrowIfFailing(grainId);
+        ThrowIfFailing(stateName, grainId);
         await Inner.ClearStateAsync(stateName, grainId, grainState);
         _clears.Enqueue(new StorageWrite(stateName, grainId.ToString(), 0));
+    }
+
+    /// <summary>
+    /// Holds every write of a record whose name starts with <paramref name="recordPrefix"/> by a grain whose key contains
+    /// <paramref name="scope"/> until disposed: a write in flight for as long as a test needs.
+    /// </summary>
+    public IDisposable HoldWrites(string scope, string recordPrefix)
+    {
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _held[scope] = (recordPrefix, release);
+        return new Hold(this, scope, release);
     }
 
     /// <summary>Makes every write of a grain whose key contains <paramref name="scope"/> take <paramref name="latency"/>, as a remote storage account does.</summary>
     public void SlowDown(string scope, TimeSpan latency) => _slow[scope] = latency;
 
-    private void ThrowIfFailing(GrainId grainId)
+    private void ThrowIfFailing(string stateName, GrainId grainId)
     {
         var key = grainId.ToString();
-        if (_failing.Keys.Any(scope => key.Contains(scope, StringComparison.Ordinal)))
+        if (_failing.Any(f => key.Contains(f.Key, StringComparison.Ordinal) && stateName.StartsWith(f.Value, StringComparison.Ordinal)))
         {
             throw new TimeoutException("The storage account cannot be reached (test outage).");
         }
@@ -79,6 +103,15 @@ public sealed class RecordingGrainStorage(IGrainStorage inner) : IGrainStorage
     private sealed class Outage(RecordingGrainStorage storage, string scope) : IDisposable
     {
         public void Dispose() => storage._failing.TryRemove(scope, out _);
+    }
+
+    private sealed class Hold(RecordingGrainStorage storage, string scope, TaskCompletionSource release) : IDisposable
+    {
+        public void Dispose()
+        {
+            storage._held.TryRemove(scope, out _);
+            release.TrySetResult();
+        }
     }
 
     private static int EntriesOf(object? state) => state switch

@@ -28,6 +28,7 @@ internal static class ResultTable
         ("ours-pg", "ours (2 nodes, durable PostgreSQL)"),
         ("ours-pg-fast", "ours (2 nodes, PostgreSQL, fsync off)"),
         ("ours-orleans", "ours (2 front-ends, Orleans)"),
+        ("ours-orleans-early", "ours (2 front-ends, Orleans, fan-out before commit)"),
     ];
 
     public static string Render(IEnumerable<string> files)

@@ -16,9 +16,15 @@ namespace ServerEvents.Grains.Events;
 /// (after a silo was wrongly declared dead) that reaches for a position already stored fails there and deactivates
 /// before it answers anyone, and no position is ever stored twice. Then the answers, then the stream publish; the
 /// stream is only the fast path, and a front-end that misses a message reads the log. The head (grain state) is written
-/// off the commit path: after completed segments are sealed (written whole, once), so it can stop naming the chunks they
-/// cover, which are then deleted, and once a second while the chain grows, so an activation walks only the chunks
-/// created since then to find the end of the log.
+/// when an activation starts (its new ETag fences the previous activation's head writes), after completed segments are
+/// sealed (written whole, once), so it can stop naming the chunks they cover, which are then deleted, and once a second
+/// while the chain grows, so an activation walks only the chunks created since then to find the end of the log.
+/// <para>
+/// A publish that asks for <see cref="LogFanOut.BeforeCommit"/> is given its positions and handed to the stream as it
+/// arrives, and answered after its commit as any other. It takes its positions from a block the head reserves
+/// beforehand (a head write, renewed when half of it is used), so a new activation knows which positions may have
+/// been seen without being stored, stores them as voids, and never hands them out again.
+/// </para>
 /// </summary>
 [Reentrant]
 public sealed partial class EventLogGrain : Grain, IEventLogGrain
@@ -36,19 +42,33 @@ public sealed partial class EventLogGrain : Grain, IEventLogGrain
     // One round's items: bounds one chunk write and one stream message.
     private const int MaxRoundItems = 1024;
 
+    // The least time between the starts of commits that only publishers wait for (their items were handed to the
+    // stream before): fewer, larger storage writes, the storage's cost per write being most of the tier's.
+    private static readonly TimeSpan EarlyCommitSpacing = TimeSpan.FromMilliseconds(30);
+
+    // Positions reserved at a time for handing out before their commit: a head write per this many such publishes, and
+    // at most this many voids after a silo is lost.
+    private const int ReservationBlock = 1024;
+
     private readonly IPersistentState<LogHead> _head;
     private readonly ILogger<EventLogGrain> _logger;
     private readonly Dictionary<long, StoredRecord<LogSegment>> _sealed = [];
     private readonly List<Chunk> _chunks = [];
     private readonly List<LogItem> _unsealed = [];
     private readonly Queue<(long Position, DateTimeOffset CreatedAt)> _replayable = new();
-    private readonly List<(IReadOnlyList<LogAppend> Items, TaskCompletionSource<long[]> Answer)> _pending = [];
+    private readonly List<PendingAppend> _pending = [];
+    private readonly List<LogItem> _early = [];
     private readonly List<LogItem> _unpublished = [];
     private IGrainStorage _storage = null!;
     private IAsyncStream<LogBatch> _stream = null!;
     private TimeProvider _time = TimeProvider.System;
     private LogRetention _retention = new(int.MaxValue, TimeSpan.MaxValue);
     private long _committed;
+    private long _assigned;
+    private long _visible;
+    private long _reserved;
+    private bool _reserveWanted;
+    private long _commitStarted;
     private long _evictedThrough;
     private long _firstSegment;
     private long _sealedSegments;
@@ -82,11 +102,31 @@ public sealed partial class EventLogGrain : Grain, IEventLogGrain
         _firstSegment = _head.State.FirstSegment;
         _evictedThrough = _firstSegment > 0 ? LogSegment.LastPositionOf(_firstSegment - 1) : 0;
         await LoadAsync();
+        await WriteHeadAsync();
         this.RegisterGrainTimer(TickAsync, new GrainTimerCreationOptions(TickPeriod, TickPeriod) { KeepAlive = true, Interleave = true });
     }
 
     /// <inheritdoc />
-    public Task<long[]> AppendAsync(IReadOnlyList<LogAppend> items, LogRetention retention)
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        // Hands back the unused part of the reserved block, so the next activation has no voids to store.
+        if (!_fenced && !_maintaining && _reserved > _assigned)
+        {
+            _reserveWanted = false;
+            _reserved = _assigned;
+            try
+            {
+                await WriteHeadAsync();
+            }
+            catch (Exception)
+            {
+                // Logged where it failed; the next activation stores the rest of the block as voids instead.
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<long[]> AppendAsync(IReadOnlyList<LogAppend> items, LogRetention retention, LogFanOut fanOut)
     {
         ArgumentNullException.ThrowIfNull(items);
         if (items.Count == 0)
@@ -97,14 +137,19 @@ public sealed partial class EventLogGrain : Grain, IEventLogGrain
         ArgumentOutOfRangeException.ThrowIfGreaterThan(items.Count, LogSegment.SegmentSize);
 
         _retention = retention;
-        var answer = new TaskCompletionSource<long[]>(TaskCreationOptions.RunContinuationsAsynchronously);
-        _pending.Add((items, answer));
+        var append = new PendingAppend(items, fanOut);
+        _pending.Add(append);
+        if (fanOut == LogFanOut.BeforeCommit)
+        {
+            FanOutEarly();
+        }
+
         if (!_committing)
         {
             _ = CommitLoopAsync();
         }
 
-        return answer.Task;
+        return append.Answer.Task;
     }
 
     /// <inheritdoc />
@@ -112,24 +157,24 @@ public sealed partial class EventLogGrain : Grain, IEventLogGrain
     {
         _retention = retention;
         ApplyRetention(now);
-        var items = await ReadRangeAsync(Math.Max(after, _evictedThrough), Math.Min(through, _committed), int.MaxValue);
+        var items = await ReadRangeAsync(Math.Max(after, _evictedThrough), Math.Min(through, _visible), int.MaxValue);
         long? oldest = _replayable.Count > 0 ? _replayable.Peek().Position : null;
-        return new LogSlice([.. items.Where(i => i.IsReplayable && i.Position > _evictedThrough)], _committed, _evictedThrough, oldest, _head.State.Epoch);
+        return new LogSlice([.. items.Where(i => i.IsReplayable && i.Position > _evictedThrough)], _visible, _evictedThrough, oldest, _head.State.Epoch);
     }
 
     /// <inheritdoc />
     public async Task<LogBatch> ReadItemsAsync(long after, int max)
     {
-        var committed = _committed;
-        return new LogBatch(_head.State.Epoch, committed, await ReadRangeAsync(after, committed, Math.Max(1, max)));
+        var newest = _visible;
+        return new LogBatch(_head.State.Epoch, newest, await ReadRangeAsync(after, newest, Math.Max(1, max)));
     }
 
     /// <inheritdoc />
-    public Task<LogBatch> GetHeadAsync() => Task.FromResult(new LogBatch(_head.State.Epoch, _committed, []));
+    public Task<LogBatch> GetHeadAsync() => Task.FromResult(new LogBatch(_head.State.Epoch, _visible, []));
 
     /// <summary>
     /// Reads the sealed segments, the chunks the head names, then walks the chain past them (the chunks created since
-    /// the head was written) to the end of the log.
+    /// the head was written) to the end of the log, and stores as voids the reserved positions no chunk holds.
     /// </summary>
     private async Task LoadAsync()
     {
@@ -155,17 +200,19 @@ public sealed partial class EventLogGrain : Grain, IEventLogGrain
             AddLoaded(chunks[i], records[i].RecordExists && records[i].State.Items.Count > 0 ? records[i] : await VoidAsync(chunks[i], last));
         }
 
-        var end = Math.Max(head, _chunks.Count > 0 ? _chunks[^1].Last : 0);
-        while (true)
+        var end = await WalkAsync(Math.Max(head, _chunks.Count > 0 ? _chunks[^1].Last : 0));
+        while (end < _head.State.Reserved)
         {
-            var next = await ReadRecordAsync(ChunkName(end + 1));
-            if (!next.RecordExists || next.State.Items.Count == 0)
+            try
             {
-                break;
+                AddLoaded(end + 1, await VoidAsync(end + 1, _head.State.Reserved));
+                end = _head.State.Reserved;
             }
-
-            AddLoaded(end + 1, next);
-            end = _chunks[^1].Last;
+            catch (InconsistentStateException)
+            {
+                // The previous activation, still running, stored that position first: walk on from it.
+                end = await WalkAsync(end);
+            }
         }
 
         var sealedThrough = LogSegment.LastPositionOf(_sealedSegments - 1);
@@ -175,17 +222,34 @@ public sealed partial class EventLogGrain : Grain, IEventLogGrain
         }
 
         Index(_unsealed);
-        _committed = end;
+        _committed = _assigned = _visible = _reserved = end;
         _headWritten = _time.GetUtcNow();
+    }
+
+    /// <summary>Follows the chain of chunks created after <paramref name="end"/> and returns the last position it holds.</summary>
+    private async Task<long> WalkAsync(long end)
+    {
+        while (true)
+        {
+            var next = await ReadRecordAsync(ChunkName(end + 1));
+            if (!next.RecordExists || next.State.Items.Count == 0)
+            {
+                return end;
+            }
+
+            AddLoaded(end + 1, next);
+            end = _chunks[^1].Last;
+        }
     }
 
     private void AddLoaded(long first, StoredRecord<LogSegment> record) =>
         _chunks.Add(new Chunk(first, record.State.Items[^1].Position, record));
 
     /// <summary>
-    /// Stores positions a head names but no chunk holds as voids, so readers step over them. Only a head written before
-    /// commits became chunk creates names such positions: it handed them out first and stored their chunk second. The
-    /// write creates the record or fails, so a late chunk write of that activation and this cannot both land.
+    /// Stores positions a head names or reserves but no chunk holds as voids, so readers step over them: positions
+    /// handed out before they were stored, by an activation that never stored them (or a head written before commits
+    /// became chunk creates). The write creates the record or fails, so a late chunk write of that activation and this
+    /// cannot both land.
     /// </summary>
     private async Task<StoredRecord<LogSegment>> VoidAsync(long first, long last)
     {
@@ -206,15 +270,21 @@ public sealed partial class EventLogGrain : Grain, IEventLogGrain
         _committing = true;
         try
         {
-            while (_pending.Count > 0)
+            while (true)
             {
-                var round = TakeRound();
+                await LingerAsync();
+                if (TakeRound() is not { Count: > 0 } round)
+                {
+                    break;
+                }
+
                 if (_fenced)
                 {
                     Refuse(round, new OrleansException("The event log is being reloaded after a failed commit; retry."));
                     continue;
                 }
 
+                _commitStarted = _time.GetTimestamp();
                 await CommitAsync(round);
             }
         }
@@ -224,14 +294,39 @@ public sealed partial class EventLogGrain : Grain, IEventLogGrain
         }
     }
 
-    /// <summary>Takes the waiting requests, oldest first, up to <see cref="MaxRoundItems"/> items (at least one request).</summary>
-    private List<(IReadOnlyList<LogAppend> Items, TaskCompletionSource<long[]> Answer)> TakeRound()
+    /// <summary>
+    /// When everything waiting was already handed to the stream, only its publishers wait for the commit: it then
+    /// waits until <see cref="EarlyCommitSpacing"/> after the previous one began, so more go in one storage write.
+    /// </summary>
+    private async Task LingerAsync()
+    {
+        if (_fenced || _pending.Count == 0 || !_pending.TrueForAll(a => a.Items is not null))
+        {
+            return;
+        }
+
+        var wait = EarlyCommitSpacing - _time.GetElapsedTime(_commitStarted);
+        if (wait > TimeSpan.Zero)
+        {
+            await Task.Delay(wait, _time);
+        }
+    }
+
+    /// <summary>
+    /// Takes the waiting requests, oldest first, up to <see cref="MaxRoundItems"/> items (at least one request), but
+    /// none from the first <see cref="LogFanOut.BeforeCommit"/> one still waiting for a reserved position on: it and
+    /// those behind it go once the next block is reserved, so it is handed to the stream before its commit, as asked.
+    /// A fenced log takes everything, to refuse it.
+    /// </summary>
+    private List<PendingAppend> TakeRound()
     {
         var count = 0;
         var taken = 0;
-        while (count < _pending.Count && (count == 0 || taken + _pending[count].Items.Count <= MaxRoundItems))
+        while (count < _pending.Count
+            && (_fenced || _pending[count].Items is not null || _pending[count].FanOut != LogFanOut.BeforeCommit)
+            && (count == 0 || taken + _pending[count].Appends.Count <= MaxRoundItems))
         {
-            taken += _pending[count].Items.Count;
+            taken += _pending[count].Appends.Count;
             count++;
         }
 
@@ -246,22 +341,27 @@ public sealed partial class EventLogGrain : Grain, IEventLogGrain
     /// have landed) leaves this activation unsure where the log ends: it refuses everything and deactivates, and the
     /// next activation walks the chain to find out.
     /// </summary>
-    private async Task CommitAsync(List<(IReadOnlyList<LogAppend> Items, TaskCompletionSource<long[]> Answer)> round)
+    private async Task CommitAsync(List<PendingAppend> round)
     {
+        // Positions are handed out in arrival order, so the round's early ones (if any) come first and the rest follow.
         var first = _committed + 1;
-        var position = _committed;
         var chunk = new StoredRecord<LogSegment>();
-        var answers = new long[round.Count][];
-        for (var r = 0; r < round.Count; r++)
+        var early = 0;
+        foreach (var append in round)
         {
-            answers[r] = new long[round[r].Items.Count];
-            for (var i = 0; i < round[r].Items.Count; i++)
+            if (append.Items is null)
             {
-                var append = round[r].Items[i];
-                answers[r][i] = ++position;
-                chunk.State.Items.Add(new LogItem(position, append.CreatedAt, append.Event, append.Signal));
+                Assign(append);
             }
+            else
+            {
+                early += append.Items.Length;
+            }
+
+            chunk.State.Items.AddRange(append.Items!);
         }
+
+        var position = chunk.State.Items[^1].Position;
 
         try
         {
@@ -283,23 +383,100 @@ public sealed partial class EventLogGrain : Grain, IEventLogGrain
         var items = chunk.State.Items;
         _chunks.Add(new Chunk(first, position, chunk));
         _unsealed.AddRange(items);
+        _early.RemoveRange(0, early);
         _committed = position;
-        Index(items);
-        ApplyRetention(items.Max(i => i.CreatedAt));
-        for (var r = 0; r < round.Count; r++)
+        if (early < items.Count)
         {
-            round[r].Answer.SetResult(answers[r]);
+            var late = items.GetRange(early, items.Count - early);
+            _visible = position;
+            Index(late);
+            Publish(late);
         }
 
+        ApplyRetention(items.Max(i => i.CreatedAt));
+        foreach (var append in round)
+        {
+            append.Answer.SetResult([.. append.Items!.Select(i => i.Position)]);
+        }
+
+        // Early publishes that waited behind this round's late ones may go now.
+        FanOutEarly();
+        if (!_maintaining)
+        {
+            _ = MaintainAsync();
+        }
+    }
+
+    /// <summary>
+    /// Gives waiting <see cref="LogFanOut.BeforeCommit"/> publishes their positions and hands them to the stream, in
+    /// arrival order, while the reserved block lasts and no earlier position still waits for its commit to be seen;
+    /// asks for the next block when half of this one is used.
+    /// </summary>
+    private void FanOutEarly()
+    {
+        if (_fenced || !_pending.Exists(a => a.Items is null && a.FanOut == LogFanOut.BeforeCommit))
+        {
+            return;
+        }
+
+        var handed = new List<LogItem>();
+        foreach (var append in _pending)
+        {
+            if (append.Items is not null)
+            {
+                continue;
+            }
+
+            if (append.FanOut != LogFanOut.BeforeCommit || _assigned != _visible || _assigned + append.Appends.Count > _reserved)
+            {
+                break;
+            }
+
+            Assign(append);
+            _visible = _assigned;
+            handed.AddRange(append.Items!);
+        }
+
+        if (handed.Count > 0)
+        {
+            _early.AddRange(handed);
+            Index(handed);
+            Publish(handed);
+            if (!_committing)
+            {
+                _ = CommitLoopAsync();
+            }
+        }
+
+        if (_reserved - _assigned < ReservationBlock / 2)
+        {
+            _reserveWanted = true;
+            if (!_maintaining)
+            {
+                _ = MaintainAsync();
+            }
+        }
+    }
+
+    /// <summary>Gives a publish the next positions.</summary>
+    private void Assign(PendingAppend append)
+    {
+        var items = new LogItem[append.Appends.Count];
+        for (var i = 0; i < items.Length; i++)
+        {
+            var logged = append.Appends[i];
+            items[i] = new LogItem(++_assigned, logged.CreatedAt, logged.Event, logged.Signal);
+        }
+
+        append.Items = items;
+    }
+
+    private void Publish(IEnumerable<LogItem> items)
+    {
         _unpublished.AddRange(items);
         if (!_publishing)
         {
             _ = PublishLoopAsync();
-        }
-
-        if (!_maintaining)
-        {
-            _ = MaintainAsync();
         }
     }
 
@@ -308,19 +485,25 @@ public sealed partial class EventLogGrain : Grain, IEventLogGrain
     {
         _fenced = true;
         DeactivateOnIdle();
+        if (!_committing)
+        {
+            // Refuses what waits for a reservation that will not come.
+            _ = CommitLoopAsync();
+        }
     }
 
-    private static void Refuse(List<(IReadOnlyList<LogAppend> Items, TaskCompletionSource<long[]> Answer)> round, Exception exception)
+    private static void Refuse(List<PendingAppend> round, Exception exception)
     {
-        foreach (var (_, answer) in round)
+        foreach (var append in round)
         {
-            answer.TrySetException(exception);
+            append.Answer.TrySetException(exception);
         }
     }
 
     /// <summary>
-    /// Seals every completed segment (written whole, once), trims, then writes the head when a seal let it drop chunks
-    /// or the chain has grown for <see cref="HeadPeriod"/>; off the commit path, one run at a time.
+    /// Seals every completed segment (written whole, once), trims, then writes the head when a seal let it drop chunks,
+    /// the chain has grown for <see cref="HeadPeriod"/> or the next reserved block is wanted; off the commit path, one
+    /// run at a time.
     /// </summary>
     private async Task MaintainAsync()
     {
@@ -328,6 +511,12 @@ public sealed partial class EventLogGrain : Grain, IEventLogGrain
         try
         {
             var sealedBefore = _sealedSegments;
+            if (_reserveWanted && !_fenced)
+            {
+                // Early publishes may be waiting for it; the seals can wait for them.
+                await WriteHeadAsync();
+            }
+
             while (!_fenced && _committed >= LogSegment.LastPositionOf(_sealedSegments))
             {
                 var segment = _sealedSegments;
@@ -343,7 +532,13 @@ public sealed partial class EventLogGrain : Grain, IEventLogGrain
             }
 
             await TrimAsync();
-            if (!_fenced && (_sealedSegments > sealedBefore || (_head.State.Head < _committed && _time.GetUtcNow() - _headWritten >= HeadPeriod)))
+            if (!_fenced && (_reserveWanted || _sealedSegments > sealedBefore || (_head.State.Head < _committed && _time.GetUtcNow() - _headWritten >= HeadPeriod)))
+            {
+                await WriteHeadAsync();
+            }
+
+            // Early publishes used up half the block while the head was being written.
+            while (!_fenced && _reserveWanted)
             {
                 await WriteHeadAsync();
             }
@@ -362,16 +557,19 @@ public sealed partial class EventLogGrain : Grain, IEventLogGrain
 
     /// <summary>
     /// Writes the head, fenced by its ETag (a second activation's head write fails here), naming the chunks not wholly
-    /// inside sealed segments; then deletes the chunks it no longer names.
+    /// inside sealed segments and reserving the next block when it is wanted; then deletes the chunks it no longer
+    /// names.
     /// </summary>
     private async Task WriteHeadAsync()
     {
         var sealedThrough = LogSegment.LastPositionOf(_sealedSegments - 1);
         var dropped = _chunks.TakeWhile(c => c.Last <= sealedThrough).Count();
+        var reserve = _reserveWanted ? Math.Max(_reserved, _assigned + ReservationBlock) : _reserved;
         _head.State.Head = _committed;
         _head.State.FirstSegment = _firstSegment;
         _head.State.SealedSegments = _sealedSegments;
         _head.State.OpenChunks = [.. _chunks.Skip(dropped).Select(c => c.First)];
+        _head.State.Reserved = reserve;
         _headWritten = _time.GetUtcNow();
         try
         {
@@ -382,6 +580,13 @@ public sealed partial class EventLogGrain : Grain, IEventLogGrain
             Fence();
             LogHeadWriteFailed(ex);
             throw;
+        }
+
+        if (reserve > _reserved)
+        {
+            _reserved = reserve;
+            _reserveWanted = false;
+            FanOutEarly();
         }
 
         // Only appends happened meanwhile, so the dropped chunks are still the list's head. Deleted beside the next
@@ -426,7 +631,7 @@ public sealed partial class EventLogGrain : Grain, IEventLogGrain
             {
                 // Everything from here on is in memory (checked after each await: a seal may have moved the boundary).
                 var from = Math.Max(after, LogSegment.LastPositionOf(segment - 1));
-                items.AddRange(_unsealed.Where(i => i.Position > from && i.Position <= through).Take(max - items.Count));
+                items.AddRange(_unsealed.Concat(_early).Where(i => i.Position > from && i.Position <= through).Take(max - items.Count));
                 break;
             }
 
@@ -520,13 +725,13 @@ public sealed partial class EventLogGrain : Grain, IEventLogGrain
         catch (Exception ex)
         {
             // Front-ends notice the gap from the next batch or tick and read the log.
-            LogPublishFailed(ex, batch.Committed);
+            LogPublishFailed(ex, batch.Newest);
         }
     }
 
     private async Task TickAsync(CancellationToken cancellationToken)
     {
-        if (!_maintaining && !_fenced && _head.State.Head < _committed)
+        if (!_maintaining && !_fenced && (_head.State.Head < _committed || _reserveWanted))
         {
             _ = MaintainAsync();
         }
@@ -536,7 +741,7 @@ public sealed partial class EventLogGrain : Grain, IEventLogGrain
             return;
         }
 
-        await PublishAsync(new LogBatch(_head.State.Epoch, _committed, []));
+        await PublishAsync(new LogBatch(_head.State.Epoch, _visible, []));
     }
 
     private static string SegmentName(long segment) => $"log-segment-{segment}";
@@ -563,4 +768,16 @@ public sealed partial class EventLogGrain : Grain, IEventLogGrain
 
     /// <summary>A chunk the head names: the positions of one commit and its stored record (for its ETag when deleted).</summary>
     private sealed record Chunk(long First, long Last, StoredRecord<LogSegment> Record);
+
+    /// <summary>A publish waiting for its commit; <see cref="Items"/> is set once it has its positions.</summary>
+    private sealed class PendingAppend(IReadOnlyList<LogAppend> appends, LogFanOut fanOut)
+    {
+        public IReadOnlyList<LogAppend> Appends { get; } = appends;
+
+        public LogFanOut FanOut { get; } = fanOut;
+
+        public TaskCompletionSource<long[]> Answer { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public LogItem[]? Items { get; set; }
+    }
 }

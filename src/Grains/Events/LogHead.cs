@@ -31,4 +31,12 @@ public sealed class LogHead
     /// <summary>How many segments, from segment 0, have been written whole (sealed); older heads leave it 0.</summary>
     [Id(4)]
     public long SealedSegments { get; set; }
+
+    /// <summary>
+    /// The last position an activation may hand to the stream before storing it (<see cref="LogFanOut.BeforeCommit"/>);
+    /// never less than any position so handed out. A new activation stores those of them no chunk holds as voids, so
+    /// none is ever reused; <see cref="Head"/> or less when nothing was reserved.
+    /// </summary>
+    [Id(5)]
+    public long Reserved { get; set; }
 }

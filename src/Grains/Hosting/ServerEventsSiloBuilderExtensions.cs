@@ -8,7 +8,8 @@ public static class ServerEventsSiloBuilderExtensions
 {
     /// <summary>
     /// Adds the fan-out stream provider (<see cref="OrleansNames.StreamProvider"/>), whose agent polls its queue every
-    /// <paramref name="pollPeriod"/> (<see cref="FanOutStream.DefaultPollPeriod"/> when null). The host must also add
+    /// <paramref name="pollPeriod"/> (<see cref="FanOutStream.DefaultPollPeriod"/> when null) and hands each front-end
+    /// up to <see cref="FanOutStream.DeliveryBatch"/> messages per call. The host must also add
     /// grain storage named <see cref="OrleansNames.GrainStorage"/> and <see cref="OrleansNames.PubSubStore"/>.
     /// </summary>
     public static ISiloBuilder AddServerEventsGrains(this ISiloBuilder silo, TimeSpan? pollPeriod = null)
@@ -19,7 +20,11 @@ public static class ServerEventsSiloBuilderExtensions
         return silo.AddMemoryStreams(OrleansNames.StreamProvider, stream =>
         {
             stream.ConfigurePartitioning(FanOutStream.Queues);
-            stream.ConfigurePullingAgent(agent => agent.Configure(o => o.GetQueueMsgsTimerPeriod = period));
+            stream.ConfigurePullingAgent(agent => agent.Configure(o =>
+            {
+                o.GetQueueMsgsTimerPeriod = period;
+                o.BatchContainerBatchSize = FanOutStream.DeliveryBatch;
+            }));
         });
     }
 }

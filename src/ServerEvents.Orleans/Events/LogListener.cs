@@ -70,10 +70,10 @@ public sealed partial class LogListener : IHostedService, IAsyncDisposable, IAsy
         _subscription = await _stream.Value.SubscribeAsync(this).WaitAsync(cancellationToken).ConfigureAwait(false);
         var head = await _log.Value.GetHeadAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
         _epoch = head.Epoch;
-        _sinks.Start(head.Committed);
+        _sinks.Start(head.Newest);
 
         _lastHeard = TimeProvider.System.GetTimestamp();
-        LogListening(_options.Scope, head.Committed);
+        LogListening(_options.Scope, head.Newest);
         _loop = RunAsync(_stopping.Token);
     }
 
@@ -184,7 +184,7 @@ public sealed partial class LogListener : IHostedService, IAsyncDisposable, IAsy
         if (batch.Epoch != _epoch)
         {
             // The log was created anew (its storage was lost): its positions start again, so continue from there.
-            var restart = batch.Items.Count > 0 ? batch.Items[0].Position - 1 : batch.Committed;
+            var restart = batch.Items.Count > 0 ? batch.Items[0].Position - 1 : batch.Newest;
             LogNewEpoch(_options.Scope, _epoch, batch.Epoch, Dispatched, restart);
             _epoch = batch.Epoch;
             _sinks.RewindTo(restart);
@@ -211,10 +211,10 @@ public sealed partial class LogListener : IHostedService, IAsyncDisposable, IAsy
             }
         }
 
-        if (batch.Committed > Dispatched)
+        if (batch.Newest > Dispatched)
         {
             _metrics.FanOutGap(OrleansClusterTier.TierName);
-            handed += await CatchUpAsync(batch.Committed).ConfigureAwait(false);
+            handed += await CatchUpAsync(batch.Newest).ConfigureAwait(false);
         }
 
         return handed;

@@ -17,6 +17,7 @@ public sealed class OrleansEventBus : IEventBus
     private readonly Lazy<IEventLogGrain> _log;
     private readonly LogListener _listener;
     private readonly LogRetention _retention;
+    private readonly LogFanOut _fanOut;
     private readonly TimeProvider _time;
 
     /// <summary>Creates the bus.</summary>
@@ -25,6 +26,7 @@ public sealed class OrleansEventBus : IEventBus
         _log = new(() => client.GetGrain<IEventLogGrain>(options.Value.Scope));
         _listener = listener;
         _retention = new LogRetention(retention.MaxCount, retention.MaxAge);
+        _fanOut = options.Value.FanOut;
         _time = time;
     }
 
@@ -36,7 +38,7 @@ public sealed class OrleansEventBus : IEventBus
     {
         ArgumentNullException.ThrowIfNull(outgoing);
         using var activity = ServerEventsTracing.StartAppend(OrleansClusterTier.TierName);
-        var positions = await ClusterCall.RunAsync(_log.Value.AppendAsync([outgoing.ToAppend(_time.GetUtcNow())], _retention), cancellationToken).ConfigureAwait(false);
+        var positions = await ClusterCall.RunAsync(_log.Value.AppendAsync([outgoing.ToAppend(_time.GetUtcNow())], _retention, _fanOut), cancellationToken).ConfigureAwait(false);
         return positions[0];
     }
 
@@ -44,7 +46,7 @@ public sealed class OrleansEventBus : IEventBus
     public async ValueTask SignalAsync(ClusterSignal signal, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(signal);
-        await ClusterCall.RunAsync(_log.Value.AppendAsync([signal.ToAppend(_time.GetUtcNow())], _retention), cancellationToken).ConfigureAwait(false);
+        await ClusterCall.RunAsync(_log.Value.AppendAsync([signal.ToAppend(_time.GetUtcNow())], _retention, _fanOut), cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -53,7 +55,7 @@ public sealed class OrleansEventBus : IEventBus
         var slice = await ClusterCall.RunAsync(_log.Value.ReadAsync(after, through, _time.GetUtcNow(), _retention), cancellationToken).ConfigureAwait(false);
         return new EventLogSlice(
             [.. slice.Items.Select(i => i.ToClusterEvent(i.Event!))],
-            slice.Committed,
+            slice.Newest,
             slice.EvictedThrough,
             slice.OldestAvailable,
             FormatEpoch(slice.Epoch));
