@@ -37,11 +37,18 @@ public sealed class OrleansClusterSettings
     public TimeSpan FanOutPollPeriod { get; set; } = Events.FanOutStream.DefaultPollPeriod;
 
     /// <summary>Reads the <c>Orleans</c> section.</summary>
+    /// <exception cref="InvalidOperationException">A value cannot be used; the message names its key.</exception>
     public static OrleansClusterSettings FromConfiguration(IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         var settings = new OrleansClusterSettings();
         configuration.GetSection(SectionName).Bind(settings);
+        if (settings.FanOutPollPeriod <= TimeSpan.Zero)
+        {
+            throw new InvalidOperationException(
+                $"{SectionName}:{nameof(FanOutPollPeriod)} must be a positive time span such as 00:00:00.005; it is '{settings.FanOutPollPeriod}'.");
+        }
+
         return settings;
     }
 }
