@@ -52,4 +52,10 @@ internal sealed record RunResult
     public double MachineCpuPercent { get; init; }
     public double OtherCpuPercent { get; init; }
     public string? Limiter { get; init; }
+
+    /// <summary>Heartbeats the server accepted (runs with <c>--heartbeat</c>).</summary>
+    public long Heartbeats { get; init; }
+
+    /// <summary>Heartbeats that failed or were refused.</summary>
+    public long HeartbeatFailures { get; init; }
 }

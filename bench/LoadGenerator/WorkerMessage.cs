@@ -4,7 +4,7 @@ namespace ServerEvents.Bench.LoadGenerator;
 
 /// <summary>
 /// One JSON line a worker process prints for the coordinator. <see cref="Type"/> says which fields are set:
-/// <c>started</c>, <c>connected</c>, <c>ready</c>, <c>progress</c> or <c>report</c>.
+/// <c>started</c>, <c>connected</c>, <c>ready</c>, <c>measuring</c>, <c>progress</c> or <c>report</c>.
 /// </summary>
 internal sealed record WorkerMessage
 {
@@ -37,6 +37,12 @@ internal sealed record WorkerMessage
 
     /// <summary>Measured messages received since the measure command.</summary>
     public long Received { get; init; }
+
+    /// <summary>Heartbeats the server accepted.</summary>
+    public long Heartbeats { get; init; }
+
+    /// <summary>Heartbeats that failed or were refused.</summary>
+    public long HeartbeatFailures { get; init; }
 
     /// <summary>The latency histogram of the measured messages (sparse buckets).</summary>
     public long[][]? Latency { get; init; }

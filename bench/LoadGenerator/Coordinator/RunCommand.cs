@@ -89,7 +89,9 @@ internal sealed class RunCommand(RunOptions options)
 
     private async Task<RunResult> FanOutAsync(Publisher publisher, RunResult result)
     {
-        await Task.WhenAll(_workers.Select(w => w.SendAsync("measure")));
+        // Every worker must be counting before the first publish: a message that reached a worker still reading the
+        // command would be delivered but not counted (the first soak lost one channel's first message that way).
+        await Task.WhenAll(_workers.Select(w => w.AskAsync("measure", "measuring", AnswerTimeout)));
         var start = Sample();
         var succeeded = await publisher.RunAsync(options.PublishRate, options.Duration, options.Channels);
         // Streams that failed to open or were dropped expect nothing; they are spread evenly over the channels,
@@ -107,6 +109,11 @@ internal sealed class RunCommand(RunOptions options)
         }
 
         var delivered = reports.Sum(r => r.Received);
+        if (options.Heartbeat)
+        {
+            Log($"heartbeats: {reports.Sum(r => r.Heartbeats)} accepted, {reports.Sum(r => r.HeartbeatFailures)} failed");
+        }
+
         Log($"delivered {delivered} of {expected}; p50 {latency.Percentile(0.5) / 1000.0:0.0} ms, p99 {latency.Percentile(0.99) / 1000.0:0.0} ms; "
             + $"server {window.ServerPercent:0}% CPU, generator {window.GeneratorPercent:0}% ({window.Limiter}); drained at {received}");
         return result with
@@ -132,6 +139,8 @@ internal sealed class RunCommand(RunOptions options)
             MachineCpuPercent = window.MachinePercent,
             OtherCpuPercent = window.OtherPercent,
             Limiter = window.Limiter,
+            Heartbeats = reports.Sum(r => r.Heartbeats),
+            HeartbeatFailures = reports.Sum(r => r.HeartbeatFailures),
         };
     }
 
@@ -157,7 +166,8 @@ internal sealed class RunCommand(RunOptions options)
                 options.Channels,
                 options.MaxInFlight,
                 options.ConnectRate / options.Workers,
-                options.OpenTimeout)));
+                options.OpenTimeout,
+                options.Heartbeat)));
         }
     }
 

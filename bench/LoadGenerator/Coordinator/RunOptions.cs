@@ -42,6 +42,9 @@ internal sealed record RunOptions
     /// <summary>How long to wait for every stream to prove it is live.</summary>
     public required TimeSpan WarmUpTimeout { get; init; }
 
+    /// <summary>Whether every stream heartbeats as a ServiceStack client does.</summary>
+    public bool Heartbeat { get; init; }
+
     /// <summary>How long to let the server settle after the warm-up before reading its memory.</summary>
     public required TimeSpan SettleTime { get; init; }
 
@@ -62,5 +65,6 @@ internal sealed record RunOptions
         Duration = TimeSpan.FromSeconds(args.GetDouble("duration", 10)),
         WarmUpTimeout = TimeSpan.FromSeconds(args.GetDouble("warmup-timeout", 60)),
         SettleTime = TimeSpan.FromSeconds(args.GetDouble("settle", 2)),
+        Heartbeat = args.Has("heartbeat"),
     };
 }

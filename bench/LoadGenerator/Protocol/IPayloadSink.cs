@@ -5,4 +5,7 @@ internal interface IPayloadSink
 {
     /// <summary>Called once per complete SSE event whose data carries a stamped body.</summary>
     void OnPayload(long sentTimestamp, PayloadKind kind);
+
+    /// <summary>Called for a ServiceStack <c>cmd.onConnect</c> event that names a heartbeat URL and interval.</summary>
+    void OnConnect(string heartbeatUrl, TimeSpan heartbeatInterval);
 }

@@ -9,6 +9,7 @@ internal sealed class SseScanner(IPayloadSink sink)
     // onConnect frames run to several hundred bytes; nothing the subjects send comes near this.
     private const int MaxLineLength = 64 * 1024;
     private static ReadOnlySpan<byte> DataField => "data:"u8;
+    private static ReadOnlySpan<byte> OnConnectSelector => "cmd.onConnect "u8;
 
     private byte[] _partial = new byte[256];
     private int _partialLength;
@@ -61,6 +62,31 @@ internal sealed class SseScanner(IPayloadSink sink)
         else if (line.StartsWith(DataField) && Payload.TryRead(line, out var stamp, out var kind))
         {
             (_hasStamp, _stamp, _kind) = (true, stamp, kind);
+        }
+        else if (line.StartsWith(DataField) && line[DataField.Length..].TrimStart((byte)' ') is var data && data.StartsWith(OnConnectSelector))
+        {
+            ReadOnConnect(data[OnConnectSelector.Length..]);
+        }
+    }
+
+    /// <summary>Reads the heartbeat URL and interval from an onConnect body (the interval is a string or a number).</summary>
+    private void ReadOnConnect(ReadOnlySpan<byte> json)
+    {
+        try
+        {
+            using var document = System.Text.Json.JsonDocument.Parse(json.ToArray());
+            var root = document.RootElement;
+            if (root.TryGetProperty("heartbeatUrl", out var url) && url.GetString() is { Length: > 0 } heartbeatUrl
+                && root.TryGetProperty("heartbeatIntervalMs", out var interval)
+                && (interval.ValueKind == System.Text.Json.JsonValueKind.Number ? interval.GetDouble()
+                    : double.Parse(interval.GetString() ?? "0", System.Globalization.CultureInfo.InvariantCulture)) is var ms and > 0)
+            {
+                sink.OnConnect(heartbeatUrl, TimeSpan.FromMilliseconds(ms));
+            }
+        }
+        catch (Exception ex) when (ex is System.Text.Json.JsonException or FormatException)
+        {
+            // Not the frame the subjects send; the stream is simply not heartbeaten.
         }
     }
 

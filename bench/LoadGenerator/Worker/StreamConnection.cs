@@ -23,6 +23,7 @@ internal sealed class StreamConnection : IPayloadSink, IDisposable
     private long _readAt;
     private bool _warmed;
     private volatile bool _closing;
+    private volatile bool _closed;
 
     public StreamConnection(WorkerCounters counters)
     {
@@ -30,6 +31,15 @@ internal sealed class StreamConnection : IPayloadSink, IDisposable
         _scanner = new SseScanner(this);
         _chunked = new ChunkedDecoder(_scanner);
     }
+
+    /// <summary>The heartbeat URL the server's onConnect event named, once it has arrived.</summary>
+    public string? HeartbeatUrl { get; private set; }
+
+    /// <summary>How often the server asks for a heartbeat.</summary>
+    public TimeSpan HeartbeatInterval { get; private set; }
+
+    /// <summary>Whether the stream has ended (either side closed it).</summary>
+    public bool Closed => _closed || _closing;
 
     /// <summary>Connects from <paramref name="source"/>, sends <paramref name="request"/> and reads the response head.</summary>
     /// <returns>The status code.</returns>
@@ -72,6 +82,7 @@ internal sealed class StreamConnection : IPayloadSink, IDisposable
             // Reported as a dropped stream below unless the generator closed it.
         }
 
+        _closed = true;
         if (!_closing)
         {
             _counters.StreamDropped(_warmed);
@@ -90,6 +101,13 @@ internal sealed class StreamConnection : IPayloadSink, IDisposable
             _warmed = true;
             _counters.StreamWarmed();
         }
+    }
+
+    /// <inheritdoc />
+    public void OnConnect(string heartbeatUrl, TimeSpan heartbeatInterval)
+    {
+        HeartbeatInterval = heartbeatInterval;
+        HeartbeatUrl = heartbeatUrl;
     }
 
     /// <summary>Closes with a reset rather than a FIN, so tens of thousands of closes leave no TIME_WAIT behind.</summary>

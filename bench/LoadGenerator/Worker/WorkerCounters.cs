@@ -15,6 +15,8 @@ internal sealed class WorkerCounters
     private int _dropped;
     private int _droppedAfterWarm;
     private long _received;
+    private long _heartbeats;
+    private long _heartbeatFailures;
     private volatile bool _measuring;
 
     /// <summary>Completes when every stream has received a warm-up message.</summary>
@@ -28,6 +30,14 @@ internal sealed class WorkerCounters
     public int Live => Warmed - Volatile.Read(ref _droppedAfterWarm);
 
     public long Received => Interlocked.Read(ref _received);
+
+    /// <summary>Heartbeats the server answered with a success status.</summary>
+    public long Heartbeats => Interlocked.Read(ref _heartbeats);
+
+    /// <summary>Heartbeats that failed or were refused.</summary>
+    public long HeartbeatFailures => Interlocked.Read(ref _heartbeatFailures);
+
+    public void Heartbeat(bool succeeded) => Interlocked.Increment(ref succeeded ? ref _heartbeats : ref _heartbeatFailures);
 
     public LatencyHistogram Latency => _latency;
 

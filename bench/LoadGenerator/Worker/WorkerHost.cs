@@ -14,6 +14,7 @@ internal sealed class WorkerHost(WorkerOptions options)
     private readonly WorkerCounters _counters = new();
     private readonly List<StreamConnection> _streams = [];
     private readonly Lock _output = new();
+    private readonly CancellationTokenSource _stopping = new();
 
     public async Task<int> RunAsync()
     {
@@ -25,9 +26,15 @@ internal sealed class WorkerHost(WorkerOptions options)
                 case "connect":
                     await ConnectAllAsync();
                     _ = ReportWhenWarmedAsync();
+                    if (options.Heartbeat)
+                    {
+                        _ = HeartbeatAsync(_stopping.Token);
+                    }
+
                     break;
                 case "measure":
                     _counters.StartMeasuring();
+                    Emit(new WorkerMessage { Type = "measuring" });
                     break;
                 case "progress":
                     Emit(Snapshot("progress"));
@@ -37,6 +44,7 @@ internal sealed class WorkerHost(WorkerOptions options)
                     Emit(Snapshot("report") with { Latency = _counters.Latency.ToSparse() });
                     break;
                 case "exit":
+                    await _stopping.CancelAsync();
                     CloseAll();
                     return 0;
             }
@@ -121,6 +129,61 @@ internal sealed class WorkerHost(WorkerOptions options)
         }
     }
 
+    /// <summary>
+    /// Heartbeats every stream at the interval its onConnect event asked for, as a ServiceStack client does, spread
+    /// over the interval (stream i in second i mod interval), with a POST to its heartbeat URL.
+    /// </summary>
+    private async Task HeartbeatAsync(CancellationToken stopping)
+    {
+        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 32, UseProxy = false })
+        {
+            Timeout = TimeSpan.FromSeconds(30),
+        };
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
+        var second = 0L;
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stopping))
+            {
+                second++;
+                StreamConnection[] streams;
+                lock (_streams)
+                {
+                    streams = [.. _streams];
+                }
+
+                for (var i = 0; i < streams.Length; i++)
+                {
+                    var stream = streams[i];
+                    var every = Math.Max(1, (long)stream.HeartbeatInterval.TotalSeconds);
+                    if (stream.HeartbeatUrl is { } url && !stream.Closed && (second + i) % every == 0)
+                    {
+                        _ = BeatAsync(http, url, stopping);
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private async Task BeatAsync(HttpClient http, string url, CancellationToken stopping)
+    {
+        try
+        {
+            using var response = await http.PostAsync(url, content: null, stopping);
+            _counters.Heartbeat(response.IsSuccessStatusCode);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+        {
+            if (!stopping.IsCancellationRequested)
+            {
+                _counters.Heartbeat(succeeded: false);
+            }
+        }
+    }
+
     private byte[] Request(long index, int port)
     {
         var path = SubjectPaths.Subscribe(SubjectPaths.Parse(options.Subject), SubjectPaths.ChannelOf(index, options.Channels));
@@ -140,6 +203,8 @@ internal sealed class WorkerHost(WorkerOptions options)
         Live = _counters.Live,
         Dropped = _counters.Dropped,
         Received = _counters.Received,
+        Heartbeats = _counters.Heartbeats,
+        HeartbeatFailures = _counters.HeartbeatFailures,
     };
 
     private void CloseAll()

@@ -13,6 +13,7 @@ namespace ServerEvents.Bench.LoadGenerator.Worker;
 /// <param name="MaxInFlight">How many opens may be pending at once.</param>
 /// <param name="ConnectRate">Opens per second for this worker; 0 for as fast as <paramref name="MaxInFlight"/> allows.</param>
 /// <param name="OpenTimeout">How long an open may wait for the response head before it counts as failed.</param>
+/// <param name="Heartbeat">Whether each stream heartbeats as a ServiceStack client does (the onConnect event's URL and interval).</param>
 internal sealed record WorkerOptions(
     string Subject,
     IPAddress Server,
@@ -23,7 +24,8 @@ internal sealed record WorkerOptions(
     int Channels,
     int MaxInFlight,
     double ConnectRate,
-    TimeSpan OpenTimeout)
+    TimeSpan OpenTimeout,
+    bool Heartbeat)
 {
     /// <summary>Reads the options the coordinator passes.</summary>
     public static WorkerOptions Parse(CommandLine args) => new(
@@ -36,7 +38,8 @@ internal sealed record WorkerOptions(
         args.GetInt("channels", 1),
         args.GetInt("max-in-flight", 64),
         args.GetDouble("connect-rate", 0),
-        TimeSpan.FromSeconds(args.GetDouble("open-timeout", 10)));
+        TimeSpan.FromSeconds(args.GetDouble("open-timeout", 10)),
+        args.Has("heartbeat"));
 
     /// <summary>The arguments that recreate these options in a worker process.</summary>
     public IEnumerable<string> ToArguments() =>
@@ -45,6 +48,7 @@ internal sealed record WorkerOptions(
         "--connections", Invariant(Connections), "--first-index", Invariant(FirstIndex), "--channels", Invariant(Channels),
         "--max-in-flight", Invariant(MaxInFlight), "--connect-rate", Invariant(ConnectRate),
         "--open-timeout", Invariant(OpenTimeout.TotalSeconds),
+        .. Heartbeat ? ["--heartbeat"] : Array.Empty<string>(),
     ];
 
     private static string Invariant(IFormattable value) => value.ToString(null, System.Globalization.CultureInfo.InvariantCulture);
