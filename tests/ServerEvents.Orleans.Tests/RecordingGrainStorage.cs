@@ -34,7 +34,7 @@ public sealed class RecordingGrainStorage(IGrainStorage inner) : IGrainStorage
     public IDisposable FailFor(string scope, string recordPrefix = "")
     {
         _failing[scope] = recordPrefix;
-        return new Outage(this, scope);
+        return new Undo(() => _failing.TryRemove(scope, out _));
     }
 
     /// <inheritdoc />
@@ -59,7 +59,7 @@ public sealed class RecordingGrainStorage(IGrainStorage inner) : IGrainStorage
 
         foreach (var (scope, (prefix, release)) in _held)
         {
-            if (key.Contains(scope, StringComparison.Ordinal) && stateName.StartsWith(prefix, StringComparison.Ordinal))
+            if (Applies(scope, prefix, key, stateName))
             {
                 await release.Task;
             }
@@ -85,7 +85,11 @@ public sealed class RecordingGrainStorage(IGrainStorage inner) : IGrainStorage
     {
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         _held[scope] = (recordPrefix, release);
-        return new Hold(this, scope, release);
+        return new Undo(() =>
+        {
+            _held.TryRemove(scope, out _);
+            release.TrySetResult();
+        });
     }
 
     /// <summary>Makes every write of a grain whose key contains <paramref name="scope"/> take <paramref name="latency"/>, as a remote storage account does.</summary>
@@ -94,24 +98,20 @@ public sealed class RecordingGrainStorage(IGrainStorage inner) : IGrainStorage
     private void ThrowIfFailing(string stateName, GrainId grainId)
     {
         var key = grainId.ToString();
-        if (_failing.Any(f => key.Contains(f.Key, StringComparison.Ordinal) && stateName.StartsWith(f.Value, StringComparison.Ordinal)))
+        if (_failing.Any(f => Applies(f.Key, f.Value, key, stateName)))
         {
             throw new TimeoutException("The storage account cannot be reached (test outage).");
         }
     }
 
-    private sealed class Outage(RecordingGrainStorage storage, string scope) : IDisposable
-    {
-        public void Dispose() => storage._failing.TryRemove(scope, out _);
-    }
+    /// <summary>Whether an outage or hold for <paramref name="scope"/> and <paramref name="recordPrefix"/> covers this record of this grain.</summary>
+    private static bool Applies(string scope, string recordPrefix, string grainKey, string stateName) =>
+        grainKey.Contains(scope, StringComparison.Ordinal) && stateName.StartsWith(recordPrefix, StringComparison.Ordinal);
 
-    private sealed class Hold(RecordingGrainStorage storage, string scope, TaskCompletionSource release) : IDisposable
+    /// <summary>Ends an outage or a hold.</summary>
+    private sealed class Undo(Action undo) : IDisposable
     {
-        public void Dispose()
-        {
-            storage._held.TryRemove(scope, out _);
-            release.TrySetResult();
-        }
+        public void Dispose() => undo();
     }
 
     private static int EntriesOf(object? state) => state switch

@@ -59,13 +59,17 @@ internal sealed class SseScanner(IPayloadSink sink)
                 sink.OnPayload(_stamp, _kind);
             }
         }
-        else if (line.StartsWith(DataField) && Payload.TryRead(line, out var stamp, out var kind))
+        else if (line.StartsWith(DataField))
         {
-            (_hasStamp, _stamp, _kind) = (true, stamp, kind);
-        }
-        else if (line.StartsWith(DataField) && line[DataField.Length..].TrimStart((byte)' ') is var data && data.StartsWith(OnConnectSelector))
-        {
-            ReadOnConnect(data[OnConnectSelector.Length..]);
+            var data = line[DataField.Length..].TrimStart((byte)' ');
+            if (Payload.TryRead(line, out var stamp, out var kind))
+            {
+                (_hasStamp, _stamp, _kind) = (true, stamp, kind);
+            }
+            else if (data.StartsWith(OnConnectSelector))
+            {
+                ReadOnConnect(data[OnConnectSelector.Length..]);
+            }
         }
     }
 
