@@ -6,6 +6,7 @@
 #   bench/run.sh --subjects "nchan baseline ours ours-pg" --wait-quiet 120   # the full run; about 20 minutes
 #   bench/run.sh --connections 2000 --hold 3000 --duration 5
 #   bench/run.sh --subjects "ours ours-orleans" --wait-quiet 120   # the Orleans tier beside the embedded one
+#   bench/run.sh --scenarios "channels channels-real" --wait-quiet 120   # the realistic scenario beside its stripped-down one
 #
 # Options (defaults in brackets):
 #   --connections N   streams in the fan-out and many-channel scenarios [10000]
@@ -23,8 +24,12 @@
 #                     with ServerEvents:Cluster:Orleans:FanOut=BeforeCommit) ["nchan baseline ours"]
 #   --silos N         silos of the ours-orleans subject [1]
 #   --open-timeout S  seconds an open may wait for its response head before it counts as failed [10]
-#   --scenarios LIST  which scenarios ["fanout channels hold"]
-#   --out DIR         keep the JSON results and table.md there [a temporary directory]
+#   --scenarios LIST  which scenarios, of fanout, channels, channels-real and hold ["fanout channels hold"];
+#                     channels-real is channels with the shipped app's settings for the ours* subjects (join/leave
+#                     notices on, the library's 30 s idle timeout) and every stream heartbeating as a ServiceStack
+#                     client does; nchan and baseline run it as channels (they have no heartbeat)
+#   --out DIR         keep the JSON results (<scenario>-<subject>.json), table.md and the logs there
+#                     [bench/results/<UTC date>-<short commit>, with -2, -3, … when that already exists]
 #   --no-warmup       skip the small warm-up run before each measurement (the smoke run does)
 #   --settle S        seconds between the last warm-up message and reading memory [2]
 #   --wait-quiet S    before each measurement, wait up to S seconds until the machine is under 25% busy;
@@ -70,7 +75,14 @@ while [ $# -gt 0 ]; do
 done
 
 if [ -z "$out" ]; then
-  out=$(mktemp -d /tmp/server-events-bench.XXXXXX)
+  # A fresh folder per run: the table reads every result in it, so two runs must not share one.
+  out="$root/bench/results/$(date -u +%Y-%m-%d)-$(git rev-parse --short HEAD)"
+  n=1
+  base=$out
+  while [ -e "$out" ]; do
+    n=$((n + 1))
+    out="$base-$n"
+  done
 fi
 mkdir -p "$out"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
@@ -109,6 +121,7 @@ generator="$(bin LoadGenerator)/LoadGenerator"
 
 {
   echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo), kernel $(uname -r), $(dotnet --version) SDK, $(nginx -v 2>&1 | sed 's/.*: //') + nchan $(dpkg-query -W -f='${Version}' libnginx-mod-nchan 2>/dev/null || echo '?')"
+  echo "commit: $(git rev-parse HEAD)$(git diff --quiet HEAD -- . 2>/dev/null || echo ' with uncommitted changes')"
   echo "command: bench/run.sh --connections $connections --hold $hold --channels $channels --rate $rate --duration $duration --workers $workers --connect-rate $connect_rate --open-timeout $open_timeout --silos $silos --subjects \"$subjects\" --scenarios \"$scenarios\""
   echo "machine busy before the run: $(machine_busy)% of all cores"
 } | tee "$out/machine.txt"
@@ -121,12 +134,13 @@ source scripts/ports.sh
 started=()
 server_pids=""
 ports=""
+server_args=()
 nginx_prefix=""
 pg_dir=""
 azurite_dir=""
 start_dotnet() {
   local project=$1 port=$2 log=$3
-  dotnet "$(bin "$project")/$project.dll" --contentRoot "$(bin "$project")" --urls "http://127.0.0.1:$port" >"$log" 2>&1 &
+  dotnet "$(bin "$project")/$project.dll" --contentRoot "$(bin "$project")" --urls "http://127.0.0.1:$port" "${server_args[@]}" >"$log" 2>&1 &
   started+=($!)
   # A cluster node listens only once it has joined its cluster, which on a loaded machine can outlast one wait.
   for _ in 1 2 3 4; do
@@ -241,7 +255,7 @@ trap stop_subject EXIT
 scenario_args() {
   case "$1" in
     fanout) echo "--connections $connections --channels 1 --publish-rate $rate --duration $duration" ;;
-    channels) echo "--connections $connections --channels $channels --publish-rate $((channels * rate)) --duration $duration" ;;
+    channels | channels-real) echo "--connections $connections --channels $channels --publish-rate $((channels * rate)) --duration $duration" ;;
     hold) echo "--connections $hold --channels 1 --publish-rate 0" ;;
     *) echo "unknown scenario $1" >&2; return 2 ;;
   esac
@@ -261,11 +275,23 @@ wait_for_quiet() {
   done
 }
 
+# channels-real runs the ours* subjects as the shipped app does (src/Api/appsettings.json: join/leave notices on, the
+# library's default 30 s idle timeout, which ServerHost's appsettings.json turns off and lengthens), overridden on
+# ServerHost's command line, and makes every stream heartbeat as a ServiceStack client does. nchan and the baseline
+# have no notices and send no onConnect (nothing to heartbeat), so they run it exactly as channels.
+realistic_settings=(ServerEvents:NotifyChannelOfSubscriptions=true ServerEvents:IdleTimeout=00:00:30)
+
 for scenario in $scenarios; do
   for subject in $subjects; do
     echo "== $scenario: $subject"
+    realistic=()
+    server_args=()
+    if [ "$scenario" = channels-real ] && [[ "$subject" == ours* ]]; then
+      realistic=(--heartbeat --server-settings "${realistic_settings[*]}")
+      server_args=("${realistic_settings[@]/#/--}")
+    fi
     start_subject "$subject"
-    common=(--subject "$subject" --ports "$ports" --server-pids "$server_pids" --workers "$workers" --settle "$settle" --connect-rate "$connect_rate" --open-timeout "$open_timeout")
+    common=(--subject "$subject" --ports "$ports" --server-pids "$server_pids" --workers "$workers" --settle "$settle" --connect-rate "$connect_rate" --open-timeout "$open_timeout" "${realistic[@]}")
     if [ "$warmup" = 1 ]; then
       # JIT, thread pool and buffer pools warm up on a small load first, so the measurement sees steady state.
       "$generator" run "${common[@]}" --scenario warmup --connections 500 --channels 10 --publish-rate 50 --duration 3 --settle 0 >/dev/null

@@ -12,6 +12,12 @@ internal sealed record RunResult
     public required int Connections { get; init; }
     public required int Channels { get; init; }
 
+    /// <summary>Whether every stream heartbeated as a ServiceStack client does (<c>--heartbeat</c>).</summary>
+    public bool Heartbeat { get; init; }
+
+    /// <summary>The configuration overrides the server ran with in this scenario, if any (<c>--server-settings</c>).</summary>
+    public string? ServerSettings { get; init; }
+
     // Opening and holding the streams.
     public int Opened { get; init; }
     public int Failed { get; init; }
@@ -38,13 +44,32 @@ internal sealed record RunResult
     public long Published { get; init; }
     public long PublishErrors { get; init; }
     public string? FirstPublishError { get; init; }
+
+    /// <summary>Messages published to each channel times the streams subscribed to it when measuring started.</summary>
     public long Expected { get; init; }
+
+    /// <summary>Measured messages that arrived at any stream, including streams the server dropped later.</summary>
     public long Delivered { get; init; }
+
+    /// <summary>
+    /// The measured wall time of delivery: from the first message's due time to the last arrival, at least the
+    /// duration (longer when the publisher or the server fell behind).
+    /// </summary>
+    public double DeliverySeconds { get; init; }
+
+    /// <summary><see cref="Delivered"/> over <see cref="DeliverySeconds"/>.</summary>
     public double DeliveredPerSecond { get; init; }
+
+    // Latency of every delivery, from the message's due time to the moment the generator read its frame.
     public double P50Ms { get; init; }
     public double P99Ms { get; init; }
     public double P999Ms { get; init; }
     public double MaxMs { get; init; }
+
+    // Latency from each message's due time to its first recipient (the earliest stream over all workers).
+    public double FirstRecipientP50Ms { get; init; }
+    public double FirstRecipientP99Ms { get; init; }
+    public double FirstRecipientP999Ms { get; init; }
     public double ServerCpuSeconds { get; init; }
     public double ServerCpuSecondsPerMillion { get; init; }
     public double ServerCpuPercent { get; init; }

@@ -25,9 +25,6 @@ internal static class SubjectPaths
     public static string Publish(SubjectKind kind, string channel) =>
         kind == SubjectKind.Ours ? $"/publish?channel={channel}" : $"/pub?channel={channel}";
 
-    /// <summary>The channel of the connection with global index <paramref name="index"/>.</summary>
-    public static string ChannelOf(long index, int channels) => ChannelName(index % channels);
-
     /// <summary>The name of channel number <paramref name="number"/>.</summary>
     public static string ChannelName(long number) => "c" + number.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }

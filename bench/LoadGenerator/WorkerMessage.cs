@@ -38,6 +38,9 @@ internal sealed record WorkerMessage
     /// <summary>Measured messages received since the measure command.</summary>
     public long Received { get; init; }
 
+    /// <summary>When the latest measured message arrived, in Stopwatch ticks; 0 before any (the <c>report</c>).</summary>
+    public long LastArrival { get; init; }
+
     /// <summary>Heartbeats the server accepted.</summary>
     public long Heartbeats { get; init; }
 
@@ -46,4 +49,16 @@ internal sealed record WorkerMessage
 
     /// <summary>The latency histogram of the measured messages (sparse buckets).</summary>
     public long[][]? Latency { get; init; }
+
+    /// <summary>
+    /// Per channel, the streams the server had accepted that were still open when measuring started (the
+    /// <c>measuring</c> answer): each is owed every message published to its channel.
+    /// </summary>
+    public int[]? Subscribed { get; init; }
+
+    /// <summary>
+    /// Per measured message (by sequence number), the lowest latency in microseconds at any of the worker's streams,
+    /// <see cref="Measurement.FirstArrivals.None"/> where none received it (the <c>report</c>).
+    /// </summary>
+    public long[]? FirstArrivals { get; init; }
 }

@@ -6,12 +6,15 @@ using ServerEvents.Bench.LoadGenerator.Protocol;
 namespace ServerEvents.Bench.LoadGenerator.Coordinator;
 
 /// <summary>
-/// Publishes stamped messages over HTTP POST, keeping a fixed schedule: message <c>j</c> is due at
-/// <c>j / rate</c> seconds and is stamped when it is actually sent, so a late publish never hides latency.
+/// Publishes stamped messages over HTTP POST on a fixed schedule: message <c>j</c> is due <c>j / rate</c> seconds
+/// after the start and is stamped with that due time, so latency runs from when the message was due, not from when
+/// the publisher got round to sending it. A publisher that falls behind (a late timer, or all its requests
+/// waiting on a server that answers publishes slowly) therefore shows in the latency: no coordinated omission.
 /// </summary>
 internal sealed class Publisher : IDisposable
 {
     private const int MaxInFlight = 64;
+    private static readonly TimeSpan EarlyBy = TimeSpan.FromMilliseconds(1);
 
     private readonly HttpClient _http;
     private readonly SubjectKind _subject;
@@ -34,39 +37,46 @@ internal sealed class Publisher : IDisposable
 
     public string? FirstError => _firstError;
 
-    /// <summary>Publishes at <paramref name="rate"/> per second for <paramref name="duration"/>, round-robin over the channels.</summary>
+    /// <summary>
+    /// Publishes messages 0 to <paramref name="count"/> - 1 at <paramref name="rate"/> per second from
+    /// <paramref name="start"/> (Stopwatch ticks), round-robin over the channels.
+    /// </summary>
     /// <returns>How many publishes succeeded on each channel.</returns>
-    public async Task<long[]> RunAsync(double rate, TimeSpan duration, int channels)
+    public async Task<long[]> RunAsync(long start, double rate, long count, int channels)
     {
         var succeeded = new long[channels];
-        var count = (long)Math.Round(rate * duration.TotalSeconds);
-        var started = Stopwatch.StartNew();
+        var ticksPerMessage = Stopwatch.Frequency / rate;
         var sends = new List<Task>();
         for (long j = 0; j < count; j++)
         {
-            var due = TimeSpan.FromSeconds(j / rate) - started.Elapsed;
-            if (due > TimeSpan.FromMilliseconds(1))
+            // The timer has a millisecond grain and fires late rather than early, so it is set to wake up to
+            // EarlyBy before the due time: its own lateness would otherwise be charged to every subject's latency.
+            var due = start + (long)(j * ticksPerMessage);
+            var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), due) - EarlyBy;
+            if (wait > TimeSpan.Zero)
             {
-                await Task.Delay(due);
+                await Task.Delay(wait);
             }
 
-            var channel = (int)(j % channels);
             await _inFlight.WaitAsync();
-            sends.Add(SendAsync(channel, PayloadKind.Measured, succeeded));
+            // A message sent before it is due carries its send time, so latency never starts later than the message
+            // existed; one sent late carries its due time.
+            var stamp = new PayloadStamp(Math.Min(due, Stopwatch.GetTimestamp()), j, PayloadKind.Measured);
+            sends.Add(SendAsync((int)(j % channels), stamp, succeeded));
         }
 
         await Task.WhenAll(sends);
         return succeeded;
     }
 
-    /// <summary>Publishes one warm-up message to every channel.</summary>
+    /// <summary>Publishes one warm-up message to every channel; they are not timed, so they carry their send time.</summary>
     public async Task WarmUpAsync(int channels)
     {
         var sends = new List<Task>(channels);
         for (var channel = 0; channel < channels; channel++)
         {
             await _inFlight.WaitAsync();
-            sends.Add(SendAsync(channel, PayloadKind.WarmUp, succeeded: null));
+            sends.Add(SendAsync(channel, new PayloadStamp(Stopwatch.GetTimestamp(), 0, PayloadKind.WarmUp), succeeded: null));
         }
 
         await Task.WhenAll(sends);
@@ -78,12 +88,12 @@ internal sealed class Publisher : IDisposable
         _inFlight.Dispose();
     }
 
-    private async Task SendAsync(int channel, PayloadKind kind, long[]? succeeded)
+    private async Task SendAsync(int channel, PayloadStamp stamp, long[]? succeeded)
     {
         try
         {
             var path = SubjectPaths.Publish(_subject, SubjectPaths.ChannelName(channel));
-            using var content = new StringContent(Payload.Create(Stopwatch.GetTimestamp(), kind), Encoding.ASCII, "text/plain");
+            using var content = new StringContent(Payload.Create(stamp), Encoding.ASCII, "text/plain");
             using var response = await _http.PostAsync(path, content);
             if (response.IsSuccessStatusCode)
             {

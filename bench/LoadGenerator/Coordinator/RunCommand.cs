@@ -61,6 +61,8 @@ internal sealed class RunCommand(RunOptions options)
             Scenario = options.Scenario,
             Connections = options.Connections,
             Channels = options.Channels,
+            Heartbeat = options.Heartbeat,
+            ServerSettings = options.ServerSettings,
             Opened = opened,
             Failed = connected.Sum(c => c.Failed),
             FirstError = firstError,
@@ -91,13 +93,12 @@ internal sealed class RunCommand(RunOptions options)
     {
         // Every worker must be counting before the first publish: a message that reached a worker still reading the
         // command would be delivered but not counted (the first soak lost one channel's first message that way).
-        await Task.WhenAll(_workers.Select(w => w.AskAsync("measure", "measuring", AnswerTimeout)));
+        var messages = (int)Math.Round(options.PublishRate * options.Duration.TotalSeconds);
+        var measuring = await Task.WhenAll(_workers.Select(w => w.AskAsync($"measure {messages}", "measuring", AnswerTimeout)));
         var start = Sample();
-        var succeeded = await publisher.RunAsync(options.PublishRate, options.Duration, options.Channels);
-        // Streams that failed to open or were dropped expect nothing; they are spread evenly over the channels,
-        // so when some are missing the expectation is scaled (exact when every stream is held).
-        var expected = (long)Math.Round(succeeded.Select((count, channel) => count * SubscribersOf(channel)).Sum()
-            * (double)result.Held / options.Connections);
+        var scheduleStart = Stopwatch.GetTimestamp();
+        var succeeded = await publisher.RunAsync(scheduleStart, options.PublishRate, messages, options.Channels);
+        var expected = Expected(succeeded, measuring.Select(m => m.Subscribed ?? []));
         var received = await DrainAsync(expected);
         var window = Sample().Since(start);
 
@@ -108,13 +109,20 @@ internal sealed class RunCommand(RunOptions options)
             latency.Add(LatencyHistogram.FromSparse(report.Latency ?? []));
         }
 
+        var firstRecipient = FirstArrivals.Earliest([.. reports.Select(r => r.FirstArrivals ?? [])]);
         var delivered = reports.Sum(r => r.Received);
+        // A publisher or server that falls behind stretches the deliveries past the nominal duration.
+        var lastArrival = reports.Max(r => r.LastArrival);
+        var deliverySeconds = Math.Max(
+            options.Duration.TotalSeconds,
+            lastArrival > 0 ? Stopwatch.GetElapsedTime(scheduleStart, lastArrival).TotalSeconds : 0);
         if (options.Heartbeat)
         {
             Log($"heartbeats: {reports.Sum(r => r.Heartbeats)} accepted, {reports.Sum(r => r.HeartbeatFailures)} failed");
         }
 
-        Log($"delivered {delivered} of {expected}; p50 {latency.Percentile(0.5) / 1000.0:0.0} ms, p99 {latency.Percentile(0.99) / 1000.0:0.0} ms; "
+        Log($"delivered {delivered} of {expected}; p50 {latency.Percentile(0.5) / 1000.0:0.0} ms, p99 {latency.Percentile(0.99) / 1000.0:0.0} ms, "
+            + $"first recipient p50 {firstRecipient.Percentile(0.5) / 1000.0:0.0} ms; "
             + $"server {window.ServerPercent:0}% CPU, generator {window.GeneratorPercent:0}% ({window.Limiter}); drained at {received}");
         return result with
         {
@@ -127,11 +135,15 @@ internal sealed class RunCommand(RunOptions options)
             FirstPublishError = publisher.FirstError,
             Expected = expected,
             Delivered = delivered,
-            DeliveredPerSecond = delivered / options.Duration.TotalSeconds,
+            DeliverySeconds = deliverySeconds,
+            DeliveredPerSecond = delivered / deliverySeconds,
             P50Ms = latency.Percentile(0.50) / 1000.0,
             P99Ms = latency.Percentile(0.99) / 1000.0,
             P999Ms = latency.Percentile(0.999) / 1000.0,
             MaxMs = latency.Percentile(1.0) / 1000.0,
+            FirstRecipientP50Ms = firstRecipient.Percentile(0.50) / 1000.0,
+            FirstRecipientP99Ms = firstRecipient.Percentile(0.99) / 1000.0,
+            FirstRecipientP999Ms = firstRecipient.Percentile(0.999) / 1000.0,
             ServerCpuSeconds = window.ServerCpuSeconds,
             ServerCpuSecondsPerMillion = delivered > 0 ? window.ServerCpuSeconds / delivered * 1_000_000 : 0,
             ServerCpuPercent = window.ServerPercent,
@@ -213,9 +225,14 @@ internal sealed class RunCommand(RunOptions options)
 
     private bool ServerExited() => options.ServerPids.Any(pid => !Directory.Exists($"/proc/{pid}"));
 
-    // Stream i is on channel i % Channels.
-    private long SubscribersOf(int channel) =>
-        (options.Connections / options.Channels) + (channel < options.Connections % options.Channels ? 1 : 0);
+    /// <summary>
+    /// Deliveries owed: every message published to a channel, once to every stream subscribed to it when measuring
+    /// started. A stream that the server drops later still counts, so the messages it then missed count as lost.
+    /// </summary>
+    /// <param name="published">Messages published per channel.</param>
+    /// <param name="subscribed">Each worker's subscribed streams per channel.</param>
+    internal static long Expected(long[] published, IEnumerable<int[]> subscribed) =>
+        subscribed.Sum(worker => worker.Select((streams, channel) => streams * published[channel]).Sum());
 
     // Looked up at every sample: PostgreSQL starts a backend for each new pooled connection while the run goes on.
     private IReadOnlyList<int> ServerProcesses() => ProcFs.WithDescendants(options.ServerPids);

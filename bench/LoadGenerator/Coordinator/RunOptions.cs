@@ -45,6 +45,12 @@ internal sealed record RunOptions
     /// <summary>Whether every stream heartbeats as a ServiceStack client does.</summary>
     public bool Heartbeat { get; init; }
 
+    /// <summary>
+    /// The configuration overrides the server was started with, when a scenario runs it unlike the others
+    /// (space-separated <c>Key=value</c>); recorded in the result, the generator does nothing with them.
+    /// </summary>
+    public string? ServerSettings { get; init; }
+
     /// <summary>How long to let the server settle after the warm-up before reading its memory.</summary>
     public required TimeSpan SettleTime { get; init; }
 
@@ -66,5 +72,6 @@ internal sealed record RunOptions
         WarmUpTimeout = TimeSpan.FromSeconds(args.GetDouble("warmup-timeout", 60)),
         SettleTime = TimeSpan.FromSeconds(args.GetDouble("settle", 2)),
         Heartbeat = args.Has("heartbeat"),
+        ServerSettings = args.Has("server-settings") ? args.Get("server-settings") : null,
     };
 }

@@ -4,7 +4,7 @@ namespace ServerEvents.Bench.LoadGenerator.Protocol;
 internal interface IPayloadSink
 {
     /// <summary>Called once per complete SSE event whose data carries a stamped body.</summary>
-    void OnPayload(long sentTimestamp, PayloadKind kind);
+    void OnPayload(PayloadStamp stamp);
 
     /// <summary>Called for a ServiceStack <c>cmd.onConnect</c> event that names a heartbeat URL and interval.</summary>
     void OnConnect(string heartbeatUrl, TimeSpan heartbeatInterval);

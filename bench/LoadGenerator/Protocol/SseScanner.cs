@@ -14,8 +14,7 @@ internal sealed class SseScanner(IPayloadSink sink)
     private byte[] _partial = new byte[256];
     private int _partialLength;
     private bool _hasStamp;
-    private long _stamp;
-    private PayloadKind _kind;
+    private PayloadStamp _stamp;
 
     /// <summary>Consumes decoded body bytes.</summary>
     public void Feed(ReadOnlySpan<byte> data)
@@ -56,15 +55,15 @@ internal sealed class SseScanner(IPayloadSink sink)
             if (_hasStamp)
             {
                 _hasStamp = false;
-                sink.OnPayload(_stamp, _kind);
+                sink.OnPayload(_stamp);
             }
         }
         else if (line.StartsWith(DataField))
         {
             var data = line[DataField.Length..].TrimStart((byte)' ');
-            if (Payload.TryRead(line, out var stamp, out var kind))
+            if (Payload.TryRead(line, out var stamp))
             {
-                (_hasStamp, _stamp, _kind) = (true, stamp, kind);
+                (_hasStamp, _stamp) = (true, stamp);
             }
             else if (data.StartsWith(OnConnectSelector))
             {

@@ -6,8 +6,11 @@ namespace ServerEvents.Bench.LoadGenerator.Report;
 /// <param name="Text">How the value is shown.</param>
 internal sealed record Figure(string Name, Func<RunResult, double?>? Number, Func<RunResult, string> Text)
 {
-    /// <summary>The rows for a run that opens and holds streams, then (when it publishes) fans out.</summary>
-    public static IReadOnlyList<Figure> For(bool publishes)
+    /// <summary>
+    /// The rows for a run that opens and holds streams, then (when it publishes) fans out, and (when some subject's
+    /// streams heartbeat) the heartbeats.
+    /// </summary>
+    public static IReadOnlyList<Figure> For(bool publishes, bool heartbeats)
     {
         List<Figure> rows =
         [
@@ -27,6 +30,9 @@ internal sealed record Figure(string Name, Func<RunResult, double?>? Number, Fun
                 Numeric("latency p50 (ms)", r => r.P50Ms, "0.0"),
                 Numeric("latency p99 (ms)", r => r.P99Ms, "0.0"),
                 Numeric("latency p99.9 (ms)", r => r.P999Ms, "0.0"),
+                Numeric("first recipient p50 (ms)", r => r.FirstRecipientP50Ms, "0.0"),
+                Numeric("first recipient p99 (ms)", r => r.FirstRecipientP99Ms, "0.0"),
+                Numeric("first recipient p99.9 (ms)", r => r.FirstRecipientP999Ms, "0.0"),
                 Numeric("server CPU s per 1M deliveries", r => r.ServerCpuSecondsPerMillion, "0.00"),
                 Numeric("generator CPU s per 1M deliveries", GeneratorCpuSecondsPerMillion, "0.00"),
                 Numeric("server CPU (% of a core)", r => r.ServerCpuPercent, "0"),
@@ -34,6 +40,11 @@ internal sealed record Figure(string Name, Func<RunResult, double?>? Number, Fun
                 Numeric("other processes' CPU (% of a core)", r => r.OtherCpuPercent, "0"),
                 Label("delivery limited by", r => $"{r.Limiter} (machine {r.MachineCpuPercent:0}% of {100 * Environment.ProcessorCount}%)"),
             ]);
+        }
+
+        if (heartbeats)
+        {
+            rows.Add(Label("heartbeats accepted (failed)", r => r.Heartbeat ? $"{r.Heartbeats} ({r.HeartbeatFailures})" : "none sent"));
         }
 
         return rows;

@@ -4,7 +4,7 @@ namespace ServerEvents.Bench.LoadGenerator.Report;
 
 /// <summary>
 /// The <c>check</c> command: lists what went wrong in a set of results (streams that did not open or stay open,
-/// failed publishes, lost messages). The smoke run fails on any of them.
+/// failed publishes, lost messages, refused heartbeats). The smoke run fails on any of them.
 /// </summary>
 internal static class ResultCheck
 {
@@ -25,6 +25,12 @@ internal static class ResultCheck
                 problems.Add($"{name}: {r.Held} of {r.Connections} streams held ({r.Failed} failed to open: {r.FirstError ?? "none"})");
             }
 
+            // A refused heartbeat is a stream the server will expire.
+            if (r.HeartbeatFailures > 0)
+            {
+                problems.Add($"{name}: {r.HeartbeatFailures} heartbeats failed or were refused");
+            }
+
             if (r.PublishRate <= 0)
             {
                 continue;
@@ -37,7 +43,7 @@ internal static class ResultCheck
 
             if (r.Expected == 0 || r.Delivered < r.Expected)
             {
-                problems.Add($"{name}: delivered {r.Delivered} of {r.Expected} expected messages");
+                problems.Add($"{name}: delivered {r.Delivered} of {r.Expected} expected messages ({r.Expected - r.Delivered} lost)");
             }
         }
 

@@ -16,7 +16,7 @@ internal static class ResultTable
     private const string Embedded = "ours";
 
     // Scenarios in the order the task describes them; others follow.
-    private static readonly string[] ScenarioOrder = ["fanout", "channels", "hold"];
+    private static readonly string[] ScenarioOrder = ["fanout", "channels", "channels-real", "hold"];
 
     // Column order; a subject without a result in any scenario gets no column, one without a result in some
     // scenario shows as pending there.
@@ -42,8 +42,8 @@ internal static class ResultTable
         {
             var bySubject = scenario.ToDictionary(r => r.Subject, StringComparer.Ordinal);
             var sample = scenario.First();
-            text.AppendLine(Row([$"**{Describe(sample)}**", .. Enumerable.Repeat("", columns.Count - 1)]));
-            foreach (var figure in Figure.For(sample.PublishRate > 0))
+            text.AppendLine(Row([$"**{Describe(sample)}{DescribeSettings([.. scenario])}**", .. Enumerable.Repeat("", columns.Count - 1)]));
+            foreach (var figure in Figure.For(sample.PublishRate > 0, scenario.Any(r => r.Heartbeat)))
             {
                 text.AppendLine(Row([figure.Name, .. columns.Cells(figure, bySubject)]));
             }
@@ -72,6 +72,26 @@ internal static class ResultTable
             ? $", {r.PublishRate:0.##} msg/s of {Protocol.Payload.Size} B for {r.DurationSeconds:0} s"
             : ", held idle";
         return $"{r.Scenario}: {r.Connections:N0} streams over {r.Channels:N0} channel(s){load}";
+    }
+
+    /// <summary>
+    /// For a scenario in which some subjects ran with the shipped app's settings (channels-real), which ones, with
+    /// what, and that the others ran as in every other scenario; empty for the stripped-down scenarios.
+    /// </summary>
+    private static string DescribeSettings(IReadOnlyCollection<RunResult> results)
+    {
+        var realistic = results.Where(r => r.ServerSettings is not null || r.Heartbeat).ToList();
+        if (realistic.Count == 0)
+        {
+            return "";
+        }
+
+        var others = results.Except(realistic).Select(r => r.Subject).ToList();
+        var settings = realistic.Select(r => r.ServerSettings).FirstOrDefault(s => s is not null);
+        return $"; realistic for {string.Join(", ", realistic.Select(r => r.Subject))}: "
+            + (settings is null ? "" : $"server with {settings}, ")
+            + (realistic.All(r => r.Heartbeat) ? "every stream heartbeating" : "streams not heartbeating")
+            + (others.Count == 0 ? "" : $"; {string.Join(", ", others)} as in the other scenarios (no heartbeat)");
     }
 
     private static string Row(IEnumerable<string> cells) => "| " + string.Join(" | ", cells) + " |";

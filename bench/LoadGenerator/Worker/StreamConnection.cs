@@ -25,12 +25,16 @@ internal sealed class StreamConnection : IPayloadSink, IDisposable
     private volatile bool _closing;
     private volatile bool _closed;
 
-    public StreamConnection(WorkerCounters counters)
+    public StreamConnection(WorkerCounters counters, int channel)
     {
         _counters = counters;
+        Channel = channel;
         _scanner = new SseScanner(this);
         _chunked = new ChunkedDecoder(_scanner);
     }
+
+    /// <summary>The number of the channel the stream subscribes to.</summary>
+    public int Channel { get; }
 
     /// <summary>The heartbeat URL the server's onConnect event named, once it has arrived.</summary>
     public string? HeartbeatUrl { get; private set; }
@@ -40,6 +44,9 @@ internal sealed class StreamConnection : IPayloadSink, IDisposable
 
     /// <summary>Whether the stream has ended (either side closed it).</summary>
     public bool Closed => _closed || _closing;
+
+    /// <summary>Whether the server accepted the stream (200) and it is still open.</summary>
+    public bool Subscribed => _head.StatusCode == 200 && !Closed;
 
     /// <summary>Connects from <paramref name="source"/>, sends <paramref name="request"/> and reads the response head.</summary>
     /// <returns>The status code.</returns>
@@ -66,13 +73,16 @@ internal sealed class StreamConnection : IPayloadSink, IDisposable
         }
     }
 
-    /// <summary>Reads the body until the server closes the stream or <see cref="Dispose"/> is called.</summary>
+    /// <summary>
+    /// Reads the body until the server ends it (its last chunk, though the connection may stay open for another
+    /// request) or closes the stream, or <see cref="Dispose"/> is called.
+    /// </summary>
     public async Task ReceiveAsync()
     {
         try
         {
             int read;
-            while ((read = await ReadAsync(CancellationToken.None)) > 0)
+            while (!_chunked.Completed && (read = await ReadAsync(CancellationToken.None)) > 0)
             {
                 OnBody(_buffer.AsSpan(0, read));
             }
@@ -90,11 +100,11 @@ internal sealed class StreamConnection : IPayloadSink, IDisposable
     }
 
     /// <inheritdoc />
-    public void OnPayload(long sentTimestamp, PayloadKind kind)
+    public void OnPayload(PayloadStamp stamp)
     {
-        if (kind == PayloadKind.Measured)
+        if (stamp.Kind == PayloadKind.Measured)
         {
-            _counters.Measured(sentTimestamp, _readAt);
+            _counters.Measured(stamp, _readAt);
         }
         else if (!_warmed)
         {

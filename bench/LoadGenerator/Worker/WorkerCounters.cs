@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using ServerEvents.Bench.LoadGenerator.Measurement;
+using ServerEvents.Bench.LoadGenerator.Protocol;
 
 namespace ServerEvents.Bench.LoadGenerator.Worker;
 
@@ -10,11 +11,13 @@ internal sealed class WorkerCounters
 
     private readonly TaskCompletionSource _allWarmed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile LatencyHistogram _latency = new();
+    private volatile FirstArrivals _firstArrivals = new(0);
     private int _warmed;
     private int _expected = int.MaxValue;
     private int _dropped;
     private int _droppedAfterWarm;
     private long _received;
+    private long _lastArrival;
     private long _heartbeats;
     private long _heartbeatFailures;
     private volatile bool _measuring;
@@ -31,6 +34,9 @@ internal sealed class WorkerCounters
 
     public long Received => Interlocked.Read(ref _received);
 
+    /// <summary>When the latest measured message arrived (Stopwatch ticks); 0 before any.</summary>
+    public long LastArrival => Interlocked.Read(ref _lastArrival);
+
     /// <summary>Heartbeats the server answered with a success status.</summary>
     public long Heartbeats => Interlocked.Read(ref _heartbeats);
 
@@ -41,11 +47,16 @@ internal sealed class WorkerCounters
 
     public LatencyHistogram Latency => _latency;
 
-    /// <summary>Starts a measurement from zero.</summary>
-    public void StartMeasuring()
+    /// <summary>The earliest arrival of each measured message at any of this worker's streams.</summary>
+    public FirstArrivals FirstArrivals => _firstArrivals;
+
+    /// <summary>Starts a measurement of <paramref name="messages"/> messages from zero.</summary>
+    public void StartMeasuring(int messages)
     {
         _latency = new LatencyHistogram();
+        _firstArrivals = new FirstArrivals(messages);
         Interlocked.Exchange(ref _received, 0);
+        Interlocked.Exchange(ref _lastArrival, 0);
         _measuring = true;
     }
 
@@ -73,7 +84,8 @@ internal sealed class WorkerCounters
         }
     }
 
-    public void Measured(long sentTimestamp, long receivedTimestamp)
+    /// <summary>Counts a measured message read at <paramref name="receivedTimestamp"/>, with its latency from its stamp.</summary>
+    public void Measured(PayloadStamp stamp, long receivedTimestamp)
     {
         if (!_measuring)
         {
@@ -81,7 +93,10 @@ internal sealed class WorkerCounters
         }
 
         Interlocked.Increment(ref _received);
-        _latency.Record((long)((receivedTimestamp - sentTimestamp) * MicrosecondsPerTick));
+        var microseconds = Math.Max(0, (long)((receivedTimestamp - stamp.Timestamp) * MicrosecondsPerTick));
+        _latency.Record(microseconds);
+        _firstArrivals.Record(stamp.Sequence, microseconds);
+        Extreme.KeepHighest(ref _lastArrival, receivedTimestamp);
     }
 
     private void CompleteIfAllWarmed()

@@ -19,29 +19,38 @@ internal sealed class WorkerHost(WorkerOptions options)
     public async Task<int> RunAsync()
     {
         Emit(new WorkerMessage { Type = "started" });
-        while (await Console.In.ReadLineAsync() is { } command)
+        while (await Console.In.ReadLineAsync() is { } line)
         {
-            switch (command.Trim())
+            var command = line.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            switch (command.FirstOrDefault())
             {
                 case "connect":
-                    await ConnectAllAsync();
-                    _ = ReportWhenWarmedAsync();
+                    // A client heartbeats from its own onConnect, so the first streams must not wait for the last to
+                    // open: on a slow-joining subject, opening them all can outlast the server's idle timeout.
                     if (options.Heartbeat)
                     {
                         _ = HeartbeatAsync(_stopping.Token);
                     }
 
+                    await ConnectAllAsync();
+                    _ = ReportWhenWarmedAsync();
                     break;
                 case "measure":
-                    _counters.StartMeasuring();
-                    Emit(new WorkerMessage { Type = "measuring" });
+                    // "measure <messages>": the run's measured messages are numbered 0 to messages - 1.
+                    _counters.StartMeasuring(int.Parse(command[1], System.Globalization.CultureInfo.InvariantCulture));
+                    Emit(new WorkerMessage { Type = "measuring", Subscribed = SubscribedPerChannel() });
                     break;
                 case "progress":
                     Emit(Snapshot("progress"));
                     break;
                 case "report":
                     _counters.StopMeasuring();
-                    Emit(Snapshot("report") with { Latency = _counters.Latency.ToSparse() });
+                    Emit(Snapshot("report") with
+                    {
+                        Latency = _counters.Latency.ToSparse(),
+                        FirstArrivals = _counters.FirstArrivals.ToReport(),
+                        LastArrival = _counters.LastArrival,
+                    });
                     break;
                 case "exit":
                     await _stopping.CancelAsync();
@@ -81,7 +90,7 @@ internal sealed class WorkerHost(WorkerOptions options)
     /// <returns>Null when the stream opened, else why not.</returns>
     private async Task<string?> OpenAsync(long index, SemaphoreSlim inFlight)
     {
-        var stream = new StreamConnection(_counters);
+        var stream = new StreamConnection(_counters, (int)(index % options.Channels));
         lock (_streams)
         {
             _streams.Add(stream);
@@ -92,7 +101,7 @@ internal sealed class WorkerHost(WorkerOptions options)
             // A server out of file descriptors leaves connections unaccepted in its backlog; they count as failed.
             using var timeout = new CancellationTokenSource(options.OpenTimeout);
             var port = options.Ports[index % options.Ports.Length];
-            var status = await stream.OpenAsync(new IPEndPoint(options.Server, port), options.Source, Request(index, port), timeout.Token);
+            var status = await stream.OpenAsync(new IPEndPoint(options.Server, port), options.Source, Request(stream.Channel, port), timeout.Token);
             if (status != 200)
             {
                 return $"HTTP {status}";
@@ -184,10 +193,25 @@ internal sealed class WorkerHost(WorkerOptions options)
         }
     }
 
-    private byte[] Request(long index, int port)
+    private byte[] Request(int channel, int port)
     {
-        var path = SubjectPaths.Subscribe(SubjectPaths.Parse(options.Subject), SubjectPaths.ChannelOf(index, options.Channels));
+        var path = SubjectPaths.Subscribe(SubjectPaths.Parse(options.Subject), SubjectPaths.ChannelName(channel));
         return Encoding.ASCII.GetBytes($"GET {path} HTTP/1.1\r\nHost: {options.Server}:{port}\r\nAccept: text/event-stream\r\n\r\n");
+    }
+
+    /// <summary>Per channel, the streams the server accepted that are still open: each is owed every message sent there.</summary>
+    private int[] SubscribedPerChannel()
+    {
+        var subscribed = new int[options.Channels];
+        lock (_streams)
+        {
+            foreach (var stream in _streams.Where(s => s.Subscribed))
+            {
+                subscribed[stream.Channel]++;
+            }
+        }
+
+        return subscribed;
     }
 
     private async Task ReportWhenWarmedAsync()
