@@ -73,9 +73,11 @@ internal sealed class FrameWriter
     public async Task PumpAsync(EventStreamConnection connection, CancellationToken closed)
     {
         // Closing both cancels the token and completes the queue, so a wait, a batch or a flush stuck on a slow
-        // reader all end with the stream.
+        // reader all end with the stream. The wait takes no token for that reason, and because a wait with a
+        // cancellable token allocates a waiter and a registration every time: on every stream, once per delivery,
+        // each a young object written into the stream's old state, which every gen0 collection must then scan.
         var queue = connection.Queue;
-        while (await queue.WaitToReadAsync(closed).ConfigureAwait(false))
+        while (await queue.WaitToReadAsync().ConfigureAwait(false))
         {
             closed.ThrowIfCancellationRequested();
             var written = 0;
