@@ -32,6 +32,10 @@
 #                     [bench/results/<UTC date>-<short commit>, with -2, -3, … when that already exists]
 #   --no-warmup       skip the small warm-up run before each measurement (the smoke run does)
 #   --settle S        seconds between the last warm-up message and reading memory [2]
+#   --gc-trace        trace the garbage collections of every .NET server process during each measurement
+#                     (dotnet-trace --profile gc-collect, installed as a global tool when missing) and write
+#                     <scenario>-<subject>-gc.md beside the results: each collection's pause and what it spent
+#                     (bench/GcPauses)
 #   --wait-quiet S    before each measurement, wait up to S seconds until the machine is under 25% busy;
 #                     the table's "other processes" rows show what other work still ran [0]
 set -euo pipefail
@@ -50,6 +54,7 @@ out=""
 warmup=1
 settle=2
 wait_quiet=0
+gc_trace=0
 connect_rate=0
 silos=1
 open_timeout=10
@@ -70,6 +75,7 @@ while [ $# -gt 0 ]; do
     --no-warmup) warmup=0; shift ;;
     --settle) settle=$2; shift 2 ;;
     --wait-quiet) wait_quiet=$2; shift 2 ;;
+    --gc-trace) gc_trace=1; shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -95,7 +101,16 @@ if [[ " $subjects " == *" nchan "* ]] && { ! command -v nginx >/dev/null 2>&1 ||
 fi
 
 echo "== building (Release)"
-for project in LoadGenerator Baseline ServerHost; do
+projects="LoadGenerator Baseline ServerHost"
+if [ "$gc_trace" = 1 ]; then
+  projects+=" GcPauses"
+  export PATH="$PATH:$HOME/.dotnet/tools"
+  if ! command -v dotnet-trace >/dev/null 2>&1; then
+    echo "== installing dotnet-trace (a .NET global tool)"
+    dotnet tool install -g dotnet-trace >/dev/null
+  fi
+fi
+for project in $projects; do
   if ! dotnet build "bench/$project/$project.csproj" -c Release -nologo -v quiet >"$out/build-$project.log" 2>&1; then
     cat "$out/build-$project.log"
     exit 1
@@ -279,6 +294,54 @@ wait_for_quiet() {
 # library's default 30 s idle timeout, which ServerHost's appsettings.json turns off and lengthens), overridden on
 # ServerHost's command line, and makes every stream heartbeat as a ServiceStack client does. nchan and the baseline
 # have no notices and send no onConnect (nothing to heartbeat), so they run it exactly as channels.
+# --gc-trace: one trace per .NET process of the subject (front-ends, nodes and silos; not nginx or a database),
+# started once the warm-up is over so that it covers the measurement; each ends when its process stops.
+gc_traces=()
+gc_tracers=()
+gc_processes=()
+start_gc_traces() {
+  local pid trace command
+  gc_traces=()
+  gc_tracers=()
+  gc_processes=()
+  for pid in "${started[@]}"; do
+    command=$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null || true)
+    if [[ "$command" != dotnet* ]]; then
+      continue
+    fi
+    gc_processes+=("$(echo "$command" | grep -o '[A-Za-z.]*\.dll' | head -n 1) (pid $pid)")
+    trace="$out/$scenario-$subject-$((${#gc_traces[@]} + 1)).nettrace"
+    dotnet-trace collect -p "$pid" --profile gc-collect -o "$trace" >"$trace.log" 2>&1 &
+    gc_tracers+=($!)
+    gc_traces+=("$trace")
+  done
+  # A session counts from when the runtime accepted it, which is when the file appears.
+  for trace in "${gc_traces[@]}"; do
+    for _ in $(seq 1 100); do
+      [ -s "$trace" ] && break
+      sleep 0.1
+    done
+  done
+}
+
+report_gc_traces() {
+  local i pid trace report="$out/$scenario-$subject-gc.md"
+  for pid in "${gc_tracers[@]}"; do
+    wait "$pid" 2>/dev/null || true
+  done
+  : >"$report"
+  for i in "${!gc_traces[@]}"; do
+    trace=${gc_traces[$i]}
+    {
+      echo "### $(basename "$trace" .nettrace): ${gc_processes[$i]}"
+      echo
+      "$(bin GcPauses)/GcPauses" "$trace"
+      echo
+    } >>"$report"
+    rm -f "$trace.log"
+  done
+}
+
 realistic_settings=(ServerEvents:NotifyChannelOfSubscriptions=true ServerEvents:IdleTimeout=00:00:30)
 
 for scenario in $scenarios; do
@@ -297,9 +360,15 @@ for scenario in $scenarios; do
       "$generator" run "${common[@]}" --scenario warmup --connections 500 --channels 10 --publish-rate 50 --duration 3 --settle 0 >/dev/null
     fi
     wait_for_quiet
+    if [ "$gc_trace" = 1 ]; then
+      start_gc_traces
+    fi
     # shellcheck disable=SC2046 # scenario_args is a list of options
     "$generator" run "${common[@]}" --scenario "$scenario" $(scenario_args "$scenario") --out "$out/$scenario-$subject.json" >/dev/null
     stop_subject
+    if [ "$gc_trace" = 1 ]; then
+      report_gc_traces
+    fi
   done
 done
 
