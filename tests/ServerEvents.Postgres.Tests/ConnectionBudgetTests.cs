@@ -195,29 +195,36 @@ public sealed class ConnectionBudgetTests : IAsyncLifetime
         private readonly string _unpooled = new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString;
 
         /// <summary>
-        /// Takes every connection and ends those of the applications matching <paramref name="applicationNamePattern"/>,
-        /// until a round finds none of theirs and no slot to take: a backend that was still exiting when PostgreSQL
-        /// refused the test (a loaded machine slows that) frees its slot after the count, and only the next round's
-        /// fill sees it.
+        /// Takes every connection a role like the node's may hold, ending the node's (the applications matching
+        /// <paramref name="applicationNamePattern"/>) until the test holds them all. Holding all of them is what
+        /// proves the node has none, whatever its connections are doing: a backend still exiting, or one the node is
+        /// just opening, holds a slot before pg_stat_activity shows it and after it stops showing it.
         /// </summary>
         public async Task TakeEverythingFromAsync(string applicationNamePattern)
         {
             var clock = Stopwatch.StartNew();
-            while (true)
+            await FillAsync();
+            var slots = await SlotsForOrdinaryRolesAsync();
+            while (_held.Count < slots)
             {
-                var taken = await FillAsync();
-                if (await TerminateAsync(applicationNamePattern) == 0 && taken == 0)
-                {
-                    return;
-                }
-
-                Assert.True(clock.Elapsed < Deadline, "The node's connections were never all ended.");
+                Assert.True(clock.Elapsed < Deadline, $"The test holds {_held.Count} of the {slots} connections; the node's were never all ended.");
+                await TerminateAsync(applicationNamePattern);
                 await Task.Delay(50);
+                await FillAsync();
             }
         }
 
-        /// <summary>Opens connections until PostgreSQL refuses one with 53300 (too many clients); returns how many it opened.</summary>
-        private async Task<int> FillAsync()
+        /// <summary>The connections PostgreSQL lets roles without superuser hold in all: the test's and the node's.</summary>
+        private async Task<int> SlotsForOrdinaryRolesAsync()
+        {
+            await using var command = new NpgsqlCommand(
+                "SELECT current_setting('max_connections')::int - current_setting('superuser_reserved_connections')::int",
+                _held[0]);
+            return (int)(await command.ExecuteScalarAsync())!;
+        }
+
+        /// <summary>Opens connections until PostgreSQL refuses one with 53300 (too many clients).</summary>
+        private async Task FillAsync()
         {
             for (var i = 0; i < 100; i++)
             {
@@ -230,21 +237,21 @@ public sealed class ConnectionBudgetTests : IAsyncLifetime
                 catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.TooManyConnections)
                 {
                     await connection.DisposeAsync();
-                    return i;
+                    return;
                 }
             }
 
             throw new InvalidOperationException("PostgreSQL never refused a connection.");
         }
 
-        /// <summary>Ends the node's connections (a role may end its own sessions); returns how many there were.</summary>
-        private async Task<long> TerminateAsync(string applicationNamePattern)
+        /// <summary>Ends the node's connections (a role may end its own sessions).</summary>
+        private async Task TerminateAsync(string applicationNamePattern)
         {
             await using var command = new NpgsqlCommand(
                 "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name LIKE $1 AND pid <> pg_backend_pid()",
                 _held[0]);
             command.Parameters.Add(new NpgsqlParameter { Value = applicationNamePattern });
-            return (long)(await command.ExecuteScalarAsync())!;
+            await command.ExecuteScalarAsync();
         }
 
         public async ValueTask DisposeAsync()
