@@ -290,10 +290,6 @@ wait_for_quiet() {
   done
 }
 
-# channels-real runs the ours* subjects as the shipped app does (src/Api/appsettings.json: join/leave notices on, the
-# library's default 30 s idle timeout, which ServerHost's appsettings.json turns off and lengthens), overridden on
-# ServerHost's command line, and makes every stream heartbeat as a ServiceStack client does. nchan and the baseline
-# have no notices and send no onConnect (nothing to heartbeat), so they run it exactly as channels.
 # --gc-trace: one trace per .NET process of the subject (front-ends, nodes and silos; not nginx or a database),
 # started once the warm-up is over so that it covers the measurement; each ends when its process stops.
 gc_traces=()
@@ -342,6 +338,10 @@ report_gc_traces() {
   done
 }
 
+# channels-real runs the ours* subjects as the shipped app does (src/Api/appsettings.json: join/leave notices on, the
+# library's default 30 s idle timeout, which ServerHost's appsettings.json turns off and lengthens), overridden on
+# ServerHost's command line, and makes every stream heartbeat as a ServiceStack client does. nchan and the baseline
+# have no notices and send no onConnect (nothing to heartbeat), so they run it exactly as channels.
 realistic_settings=(ServerEvents:NotifyChannelOfSubscriptions=true ServerEvents:IdleTimeout=00:00:30)
 
 for scenario in $scenarios; do

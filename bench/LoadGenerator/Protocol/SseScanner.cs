@@ -60,12 +60,11 @@ internal sealed class SseScanner(IPayloadSink sink)
         }
         else if (line.StartsWith(DataField))
         {
-            var data = line[DataField.Length..].TrimStart((byte)' ');
             if (Payload.TryRead(line, out var stamp))
             {
                 (_hasStamp, _stamp) = (true, stamp);
             }
-            else if (data.StartsWith(OnConnectSelector))
+            else if (line[DataField.Length..].TrimStart((byte)' ') is var data && data.StartsWith(OnConnectSelector))
             {
                 ReadOnConnect(data[OnConnectSelector.Length..]);
             }
