@@ -22,7 +22,9 @@ public sealed class OrleansClusterOptions
 
     /// <summary>
     /// How long the fan-out stream may stay silent before the front-end assumes its subscription was lost (a silo
-    /// restart), subscribes again and catches up from the log. The sequencer ticks every second. Default 3 s.
+    /// restart), subscribes again and catches up from the log. The sequencer ticks every second. Default 3 s. With
+    /// <see cref="FanOutTransport.Observers"/>, the observer's registration is renewed every third of it and lapses
+    /// after all of it.
     /// </summary>
     public TimeSpan StreamSilenceTimeout { get; set; } = TimeSpan.FromSeconds(3);
 
@@ -34,6 +36,15 @@ public sealed class OrleansClusterOptions
     /// durable either way.
     /// </summary>
     public LogFanOut FanOut { get; set; } = LogFanOut.AfterCommit;
+
+    /// <summary>
+    /// How the log's batches reach this front-end: <see cref="FanOutTransport.Streams"/> (the default: a subscription
+    /// to the log's broadcast stream) or <see cref="FanOutTransport.Observers"/> (a grain observer registered with the
+    /// log grain). Gap detection, catch-up from the log and the silence check work the same way for both. Set it the
+    /// same on every front-end: the log sends to the registered observers whenever there are any, and to the stream
+    /// only when there are none.
+    /// </summary>
+    public FanOutTransport FanOutTransport { get; set; } = FanOutTransport.Streams;
 
     /// <summary>How long the health check waits for the cluster and its storage. Default 5 s.</summary>
     public TimeSpan HealthCheckTimeout { get; set; } = TimeSpan.FromSeconds(5);

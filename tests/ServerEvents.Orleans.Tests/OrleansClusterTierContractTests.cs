@@ -27,3 +27,29 @@ public sealed class OrleansClusterTierFanOutBeforeCommitContractTests(OrleansTes
         return new StartedClusterTier(node.Tier, node.NodeId, node.DisposeAsync);
     }
 }
+
+/// <summary>
+/// The same contract with the log's batches reaching the front-ends through grain observers instead of the stream
+/// (<see cref="FanOutTransport.Observers"/>). The stream loses everything it carries for these tiers, and the silence
+/// that would make a front-end read the log instead is longer than any test waits: only the observers deliver.
+/// </summary>
+[Collection(OrleansClusterCollection.Name)]
+public sealed class OrleansClusterTierObserversContractTests(OrleansTestCluster cluster) : ClusterTierContractTests
+{
+    protected override async Task<StartedClusterTier> StartTierAsync(EventLogRetention retention, TimeProvider time)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["ServerEvents:Cluster:Orleans:FanOutTransport"] = "Observers",
+            ["ServerEvents:Cluster:Orleans:StreamSilenceTimeout"] = "00:01:00",
+        };
+        var scope = OrleansTierNode.NewScope();
+        var lostStream = LossyFanOut.Lose(scope, _ => true, FanOutTransport.Streams);
+        var node = await OrleansTierNode.StartAsync(cluster, scope, retention, time, settings);
+        return new StartedClusterTier(node.Tier, node.NodeId, async () =>
+        {
+            await node.DisposeAsync();
+            lostStream.Dispose();
+        });
+    }
+}

@@ -30,14 +30,17 @@ public sealed class OrleansClusterTierTests(OrleansTestCluster cluster) : IAsync
         }
     }
 
-    [Fact]
-    public async Task An_event_lost_by_the_stream_is_read_from_the_log_before_the_next_is_delivered()
+    [Theory]
+    [InlineData(FanOutTransport.Streams)]
+    [InlineData(FanOutTransport.Observers)]
+    public async Task An_event_lost_by_the_fan_out_is_read_from_the_log_before_the_next_is_delivered(FanOutTransport transport)
     {
-        var publisher = await StartNodeAsync();
-        var listener = await StartNodeAsync();
+        // Silence long enough that only the next batch, not the lost-subscription recovery, can deliver within the wait.
+        var publisher = await StartNodeAsync(Transport(transport, ("StreamSilenceTimeout", "00:00:30")));
+        var listener = await StartNodeAsync(Transport(transport, ("StreamSilenceTimeout", "00:00:30")));
         var sink = new RecordingSink();
         using var attachment = listener.Tier.Events.Attach(sink);
-        using var lossy = LossyStreamFilter.Lose(_scope, batch => batch.Items.Any(i => i.Event?.Body == "\"lost\""));
+        using var lossy = LossyFanOut.Lose(_scope, batch => batch.Items.Any(i => i.Event?.Body == "\"lost\""));
 
         var lost = await publisher.Tier.Events.PublishAsync(Feed("lost"));
         var next = await publisher.Tier.Events.PublishAsync(Feed("next"));
@@ -45,18 +48,20 @@ public sealed class OrleansClusterTierTests(OrleansTestCluster cluster) : IAsync
         var items = await sink.WaitForCountAsync(2);
         Assert.Equal([lost, next], items.OfType<ClusterEvent>().Select(e => e.Id));
         Assert.Equal(["\"lost\"", "\"next\""], items.OfType<ClusterEvent>().Select(e => e.Body));
-        Assert.True(lossy.Lost > 0, "the stream delivered what the test meant to lose");
+        Assert.True(lossy.Lost > 0, "the fan-out delivered what the test meant to lose");
     }
 
-    [Fact]
-    public async Task The_publish_trace_context_reaches_the_other_node_through_the_stream_and_through_a_gap_fill()
+    [Theory]
+    [InlineData(FanOutTransport.Streams)]
+    [InlineData(FanOutTransport.Observers)]
+    public async Task The_publish_trace_context_reaches_the_other_node_through_the_fan_out_and_through_a_gap_fill(FanOutTransport transport)
     {
-        var publisher = await StartNodeAsync();
-        var listener = await StartNodeAsync();
+        var publisher = await StartNodeAsync(Transport(transport, ("StreamSilenceTimeout", "00:00:30")));
+        var listener = await StartNodeAsync(Transport(transport, ("StreamSilenceTimeout", "00:00:30")));
         using var figures = new NodeFigures(listener.Services);
         var sink = new RecordingSink();
         using var attachment = listener.Tier.Events.Attach(sink);
-        using var lossy = LossyStreamFilter.Lose(_scope, batch => batch.Items.Any(i => i.Event?.Body == "\"lost\""));
+        using var lossy = LossyFanOut.Lose(_scope, batch => batch.Items.Any(i => i.Event?.Body == "\"lost\""));
         var lostContext = TraceParent();
         var nextContext = TraceParent();
 
@@ -66,7 +71,7 @@ public sealed class OrleansClusterTierTests(OrleansTestCluster cluster) : IAsync
 
         var items = await sink.WaitForCountAsync(3);
         Assert.Equal([lostContext, nextContext, null], items.OfType<ClusterEvent>().Select(e => e.TraceParent));
-        Assert.True(lossy.Lost > 0, "the stream delivered what the test meant to lose");
+        Assert.True(lossy.Lost > 0, "the fan-out delivered what the test meant to lose");
 
         // The lost event was read from the log: one gap, at least one item filled.
         await figures.WaitForAsync("serverevents.fanout.caught_up", 1);
@@ -74,36 +79,51 @@ public sealed class OrleansClusterTierTests(OrleansTestCluster cluster) : IAsync
         Assert.All(figures.Tags, tag => Assert.Equal(new KeyValuePair<string, object?>("serverevents.tier", "orleans"), tag));
     }
 
-    [Fact]
-    public async Task The_last_event_lost_by_the_stream_arrives_with_the_next_watermark_tick()
+    [Theory]
+    [InlineData(FanOutTransport.Streams)]
+    [InlineData(FanOutTransport.Observers)]
+    public async Task The_last_event_lost_by_the_fan_out_arrives_with_the_next_watermark_tick(FanOutTransport transport)
     {
         // Silence long enough that only the tick, not the lost-subscription recovery, can deliver within the wait.
-        var node = await StartNodeAsync(new Dictionary<string, string?> { ["ServerEvents:Cluster:Orleans:StreamSilenceTimeout"] = "00:00:30" });
+        var node = await StartNodeAsync(Transport(transport, ("StreamSilenceTimeout", "00:00:30")));
         var sink = new RecordingSink();
         using var attachment = node.Tier.Events.Attach(sink);
-        using var lossy = LossyStreamFilter.Lose(_scope, batch => batch.Items.Count > 0);
+        using var lossy = LossyFanOut.Lose(_scope, batch => batch.Items.Count > 0);
 
         // Nothing follows, so only the tick (every second, carrying the committed position) can reveal it.
         var lost = await node.Tier.Events.PublishAsync(Feed("lost"));
 
         var items = await sink.WaitForCountAsync(1, TimeSpan.FromSeconds(15));
         Assert.Equal(lost, Assert.IsType<ClusterEvent>(Assert.Single(items)).Id);
-        Assert.True(lossy.Lost > 0, "the stream delivered what the test meant to lose");
+        Assert.True(lossy.Lost > 0, "the fan-out delivered what the test meant to lose");
         Assert.Equal(0, node.Listener.Resubscriptions);
     }
 
-    [Fact]
-    public async Task A_node_whose_stream_subscription_was_lost_subscribes_again_and_catches_up()
+    [Theory]
+    [InlineData(FanOutTransport.Streams)]
+    [InlineData(FanOutTransport.Observers)]
+    public async Task A_node_whose_fan_out_subscription_was_lost_subscribes_again_and_catches_up(FanOutTransport transport)
     {
-        var node = await StartNodeAsync(new Dictionary<string, string?> { ["ServerEvents:Cluster:Orleans:StreamSilenceTimeout"] = "00:00:01.500" });
+        var node = await StartNodeAsync(Transport(transport, ("StreamSilenceTimeout", "00:00:01.500")));
+        using var figures = new NodeFigures(node.Services);
         var sink = new RecordingSink();
         using var attachment = node.Tier.Events.Attach(sink);
 
-        // What a silo restart does to a stream subscription: it is gone, and nothing says so.
+        // What a silo restart does to a stream subscription: it is gone, and nothing says so. An observer's
+        // registration lives in the log grain's activation, so a new activation (on another silo) has none.
         var stream = cluster.Cluster.Client.GetStreamProvider(Grains.Hosting.OrleansNames.StreamProvider).GetStream<LogBatch>(FanOutStream.Id(_scope));
-        foreach (var handle in await stream.GetAllSubscriptionHandles())
+        if (transport == FanOutTransport.Streams)
         {
-            await handle.UnsubscribeAsync();
+            foreach (var handle in await stream.GetAllSubscriptionHandles())
+            {
+                await handle.UnsubscribeAsync();
+            }
+        }
+        else
+        {
+            var log = cluster.Cluster.Client.GetGrain<IEventLogGrain>(_scope).GetGrainId();
+            await cluster.Cluster.DeactivateAsync(log);
+            await cluster.Cluster.WaitForDeactivationAsync(log);
         }
 
         var published = new List<long>();
@@ -114,12 +134,46 @@ public sealed class OrleansClusterTierTests(OrleansTestCluster cluster) : IAsync
 
         var items = await sink.WaitForCountAsync(5, TimeSpan.FromSeconds(10));
         Assert.Equal(published, items.OfType<ClusterEvent>().Select(e => e.Id));
-        Assert.True(node.Listener.Resubscriptions >= 1);
+        if (transport == FanOutTransport.Streams)
+        {
+            Assert.True(node.Listener.Resubscriptions >= 1);
 
-        // Subscribed again, once: the stream has this node's subscription back.
-        Assert.Single(await stream.GetAllSubscriptionHandles());
+            // Subscribed again, once: the stream has this node's subscription back.
+            Assert.Single(await stream.GetAllSubscriptionHandles());
+        }
+
+        // Registered again: the next event comes through the fan-out itself, with no gap to read from the log.
+        var gaps = figures.Sum("serverevents.fanout.gaps");
         var after = await node.Tier.Events.PublishAsync(Feed("after"));
         await sink.WaitForAsync(i => i.OfType<ClusterEvent>().Any(e => e.Id == after));
+        Assert.Equal(gaps, figures.Sum("serverevents.fanout.gaps"));
+    }
+
+    [Fact]
+    public async Task An_observer_receives_the_batches_in_place_of_the_stream_until_its_registration_lapses()
+    {
+        // A node on the stream beside an observer registered once and never renewed: what a front-end that died, or
+        // a deployment changing its transport, leaves behind.
+        var node = await StartNodeAsync(Transport(FanOutTransport.Streams, ("StreamSilenceTimeout", "00:00:30")));
+        var sink = new RecordingSink();
+        using var attachment = node.Tier.Events.Attach(sink);
+        var observer = new RecordingObserver();
+        var reference = cluster.Cluster.Client.CreateObjectReference<ILogBatchObserver>(observer);
+        var log = cluster.Cluster.Client.GetGrain<IEventLogGrain>(_scope);
+        var lease = TimeSpan.FromSeconds(1);
+        await log.RegisterObserverAsync(reference, lease);
+
+        var during = await node.Tier.Events.PublishAsync(Feed("during"));
+        await observer.WaitForAsync(during);
+        await Task.Delay(lease * 2);
+        var after = await node.Tier.Events.PublishAsync(Feed("after"));
+
+        // The lapsed observer is dropped and the log goes back to the stream: the node reads what went to the observer
+        // from the log when the next batch shows the gap.
+        var items = await sink.WaitForAsync(i => i.OfType<ClusterEvent>().Any(e => e.Id == after));
+        Assert.Equal([during, after], items.OfType<ClusterEvent>().Select(e => e.Id));
+        Assert.DoesNotContain(after, observer.Positions);
+        cluster.Cluster.Client.DeleteObjectReference<ILogBatchObserver>(reference);
     }
 
     [Fact]
@@ -533,6 +587,17 @@ public sealed class OrleansClusterTierTests(OrleansTestCluster cluster) : IAsync
     private int ChunkWrites(string grainId) => cluster.Storage.Writes.Count(w => w.GrainId == grainId && w.StateName.StartsWith("log-chunk-", StringComparison.Ordinal));
 
     private static readonly Dictionary<string, string?> FanOutBeforeCommit = new() { ["ServerEvents:Cluster:Orleans:FanOut"] = "BeforeCommit" };
+
+    private static Dictionary<string, string?> Transport(FanOutTransport transport, params (string Key, string Value)[] more)
+    {
+        var settings = new Dictionary<string, string?> { ["ServerEvents:Cluster:Orleans:FanOutTransport"] = transport.ToString() };
+        foreach (var (key, value) in more)
+        {
+            settings["ServerEvents:Cluster:Orleans:" + key] = value;
+        }
+
+        return settings;
+    }
 
     private static SubscriptionInfo Member(string nodeId, string id, DateTimeOffset now) => new()
     {

@@ -34,7 +34,8 @@ public sealed class OrleansTestCluster : IAsyncLifetime
                 OrleansNames.GrainStorage,
                 (sp, _) => new RecordingGrainStorage(sp.GetRequiredKeyedService<IGrainStorage>(MemoryStorage)));
             silo.AddServerEventsGrains();
-            silo.AddStreamFilter<LossyStreamFilter>(OrleansNames.StreamProvider);
+            silo.AddStreamFilter<LossyFanOut>(OrleansNames.StreamProvider);
+            silo.AddOutgoingGrainCallFilter<LossyFanOut>();
         });
         builder.ConfigureClient(client => client.AddServerEventsStreams());
         Cluster = builder.Build();

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Orleans.Concurrency;
 using Orleans.Storage;
 using Orleans.Streams;
+using Orleans.Utilities;
 using ServerEvents.Grains.Hosting;
 using ServerEvents.Grains.Storage;
 
@@ -24,6 +25,16 @@ namespace ServerEvents.Grains.Events;
 /// arrives, and answered after its commit as any other. It takes its positions from a block the head reserves
 /// beforehand (a head write, renewed when half of it is used), so a new activation knows which positions may have
 /// been seen without being stored, stores them as voids, and never hands them out again.
+/// </para>
+/// <para>
+/// Each batch goes to the front-ends' registered observers (<see cref="ILogBatchObserver"/>) when there are any, and
+/// to the stream otherwise. The log learns the transport from those registrations rather than from a silo setting or
+/// the append calls: the front-ends choose it (<c>ServerEvents:Cluster:Orleans:FanOutTransport</c>) and only the
+/// listening side matters, so there is no second setting to keep in step with theirs and no change to the publish
+/// path. It is correct whatever the mix, because correctness never rests on the fast path: while a change of
+/// transport rolls out, a front-end still on the stream hears nothing, takes its subscription for lost and catches up
+/// from the log every <c>StreamSilenceTimeout</c> (late, never lost), and a new activation publishes to the stream
+/// until the observers have renewed their registrations.
 /// </para>
 /// </summary>
 [Reentrant]
@@ -59,6 +70,7 @@ public sealed partial class EventLogGrain : Grain, IEventLogGrain
     private readonly List<PendingAppend> _pending = [];
     private readonly List<LogItem> _early = [];
     private readonly List<LogItem> _unpublished = [];
+    private readonly ObserverManager<ILogBatchObserver> _observers;
     private IGrainStorage _storage = null!;
     private IAsyncStream<LogBatch> _stream = null!;
     private TimeProvider _time = TimeProvider.System;
@@ -86,6 +98,7 @@ public sealed partial class EventLogGrain : Grain, IEventLogGrain
     {
         _head = head;
         _logger = logger;
+        _observers = new ObserverManager<ILogBatchObserver>(TimeSpan.Zero, logger);
     }
 
     /// <inheritdoc />
@@ -93,6 +106,7 @@ public sealed partial class EventLogGrain : Grain, IEventLogGrain
     {
         _storage = ServiceProvider.GetRequiredKeyedService<IGrainStorage>(OrleansNames.GrainStorage);
         _time = ServiceProvider.GetService<TimeProvider>() ?? TimeProvider.System;
+        _observers.GetDateTime = () => _time.GetUtcNow().UtcDateTime;
         _stream = this.GetStreamProvider(OrleansNames.StreamProvider).GetStream<LogBatch>(FanOutStream.Id(this.GetPrimaryKeyString()));
         if (!_head.RecordExists)
         {
@@ -171,6 +185,31 @@ public sealed partial class EventLogGrain : Grain, IEventLogGrain
 
     /// <inheritdoc />
     public Task<LogBatch> GetHeadAsync() => Task.FromResult(new LogBatch(_head.State.Epoch, _visible, []));
+
+    /// <inheritdoc />
+    public Task RegisterObserverAsync(ILogBatchObserver observer, TimeSpan lease)
+    {
+        ArgumentNullException.ThrowIfNull(observer);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(lease, TimeSpan.Zero);
+
+        // One lease for all: the front-ends of a deployment share their configuration, and the longest keeps any of
+        // them from lapsing between its renewals.
+        if (lease > _observers.ExpirationDuration)
+        {
+            _observers.ExpirationDuration = lease;
+        }
+
+        _observers.Subscribe(observer, observer);
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public Task UnregisterObserverAsync(ILogBatchObserver observer)
+    {
+        ArgumentNullException.ThrowIfNull(observer);
+        _observers.Unsubscribe(observer);
+        return Task.CompletedTask;
+    }
 
     /// <summary>
     /// Reads the sealed segments, the chunks the head names, then walks the chain past them (the chunks created since
@@ -720,6 +759,16 @@ public sealed partial class EventLogGrain : Grain, IEventLogGrain
         try
         {
             _lastPublished = _time.GetUtcNow();
+            _observers.ClearExpired();
+            if (_observers.Count > 0)
+            {
+                // One one-way call per front-end: each returns once its message is queued, so a slow or dead front-end
+                // holds up neither the others nor the log. A call that throws drops its observer, and one that is no
+                // longer renewed lapses; either front-end notices the silence, registers again and reads the log.
+                _observers.Notify(observer => { _ = observer.OnBatchAsync(batch); });
+                return;
+            }
+
             await _stream.OnNextAsync(batch);
         }
         catch (Exception ex)
@@ -757,7 +806,7 @@ public sealed partial class EventLogGrain : Grain, IEventLogGrain
     [LoggerMessage(2, LogLevel.Warning, "Positions {First} to {Last} were handed out but never stored; marked void", EventName = "PositionsVoided")]
     private partial void LogVoided(long first, long last);
 
-    [LoggerMessage(3, LogLevel.Warning, "Could not publish the batch through position {Position} to the fan-out stream", EventName = "PublishFailed")]
+    [LoggerMessage(3, LogLevel.Warning, "Could not publish the batch through position {Position} to the fan-out stream or observers", EventName = "PublishFailed")]
     private partial void LogPublishFailed(Exception exception, long position);
 
     [LoggerMessage(4, LogLevel.Warning, "Could not delete the record of segment or chunk {Position}", EventName = "TrimFailed")]

@@ -4,7 +4,8 @@ namespace ServerEvents.Grains.Events;
 
 /// <summary>
 /// The event log and sequencer of one deployment (keyed by its scope): hands out dense, strictly increasing positions,
-/// stores every item in write-once segments, and publishes each group commit to the fan-out stream.
+/// stores every item in write-once segments, and publishes each group commit to the fan-out stream, or to the
+/// front-ends' registered observers when they use those instead.
 /// </summary>
 [Alias("server-events.IEventLogGrain")]
 public interface IEventLogGrain : IGrainWithStringKey
@@ -28,4 +29,17 @@ public interface IEventLogGrain : IGrainWithStringKey
     /// <summary>The newest position handed out to the stream and the epoch, without items.</summary>
     [Alias("GetHead"), ReadOnly]
     Task<LogBatch> GetHeadAsync();
+
+    /// <summary>
+    /// Registers <paramref name="observer"/>, or renews its registration, to receive every batch from now on in place of
+    /// the stream. Idempotent. A registration lives in the activation only and lapses unless renewed within
+    /// <paramref name="lease"/>, so a front-end renews it well within that: a new activation (after its silo failed)
+    /// starts with none, and a front-end that died is dropped.
+    /// </summary>
+    [Alias("RegisterObserver")]
+    Task RegisterObserverAsync(ILogBatchObserver observer, TimeSpan lease);
+
+    /// <summary>Removes the registration of <paramref name="observer"/>, if there is one.</summary>
+    [Alias("UnregisterObserver")]
+    Task UnregisterObserverAsync(ILogBatchObserver observer);
 }

@@ -7,7 +7,6 @@ using ServerEvents.Cluster;
 using ServerEvents.Delivery;
 using ServerEvents.Diagnostics;
 using ServerEvents.Grains.Events;
-using ServerEvents.Grains.Hosting;
 
 namespace ServerEvents.Orleans.Events;
 
@@ -18,22 +17,25 @@ namespace ServerEvents.Orleans.Events;
 /// watermark (the tick's committed position) past what was handed over, is filled by reading the log first; and when
 /// the stream stays silent past <see cref="OrleansClusterOptions.StreamSilenceTimeout"/> (the sequencer ticks every
 /// second), the subscription is taken as lost, made again, and the node catches up from the log.
+/// <para>
+/// With <see cref="FanOutTransport.Observers"/> the batches come to this listener as a grain observer registered with
+/// the log grain instead (<see cref="ObserverFanOutSubscription"/>); the rest is the same.
+/// </para>
 /// </summary>
-public sealed partial class LogListener : IHostedService, IAsyncDisposable, IAsyncObserver<LogBatch>
+public sealed partial class LogListener : IHostedService, IAsyncDisposable, IAsyncObserver<LogBatch>, ILogBatchObserver
 {
     private const int CatchUpBatch = 1000;
 
-    // Made at first use: a client resolves a grain interface to its grain type, and initialises its stream providers,
-    // only once it has connected to the cluster, which is after the host has constructed this.
+    // Made at first use: a client resolves a grain interface to its grain type only once it has connected to the
+    // cluster, which is after the host has constructed this.
     private readonly Lazy<IEventLogGrain> _log;
-    private readonly Lazy<IAsyncStream<LogBatch>> _stream;
+    private readonly IFanOutSubscription _fanOut;
     private readonly OrleansClusterOptions _options;
     private readonly ServerEventsMetrics _metrics;
     private readonly ILogger<LogListener> _logger;
     private readonly AttachedSinks _sinks;
     private readonly Channel<LogBatch> _inbox = Channel.CreateUnbounded<LogBatch>(new UnboundedChannelOptions { SingleReader = true });
     private readonly CancellationTokenSource _stopping = new();
-    private StreamSubscriptionHandle<LogBatch>? _subscription;
     private Task? _loop;
     private long _epoch;
     private long _lastHeard;
@@ -47,8 +49,10 @@ public sealed partial class LogListener : IHostedService, IAsyncDisposable, IAsy
         _metrics = metrics;
         _options = options.Value;
         _log = new(() => client.GetGrain<IEventLogGrain>(_options.Scope));
-        _stream = new(() => client.GetStreamProvider(OrleansNames.StreamProvider).GetStream<LogBatch>(FanOutStream.Id(_options.Scope)));
         _logger = logger;
+        _fanOut = _options.FanOutTransport == FanOutTransport.Observers
+            ? new ObserverFanOutSubscription(client, _log, this, SilenceCheckPeriod, logger)
+            : new StreamFanOutSubscription(client, _options.Scope, this, logger);
         _sinks = new AttachedSinks(logger);
     }
 
@@ -61,13 +65,16 @@ public sealed partial class LogListener : IHostedService, IAsyncDisposable, IAsy
     /// <summary>The last position handed to the sinks.</summary>
     public long Dispatched => _sinks.Dispatched;
 
+    // How often silence is checked for and, with observers, the registration renewed: a third of the allowed silence.
+    private TimeSpan SilenceCheckPeriod => TimeSpan.FromTicks(Math.Max(_options.StreamSilenceTimeout.Ticks / 3, TimeSpan.FromMilliseconds(50).Ticks));
+
     /// <summary>Attaches a sink; callable before the listener has started.</summary>
     public IDisposable Attach(IClusterEventSink sink) => _sinks.Attach(sink);
 
     /// <summary>Subscribes, then reads the head, so nothing committed between the two is missed.</summary>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        _subscription = await _stream.Value.SubscribeAsync(this).WaitAsync(cancellationToken).ConfigureAwait(false);
+        await _fanOut.SubscribeAsync(cancellationToken).ConfigureAwait(false);
         var head = await _log.Value.GetHeadAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
         _epoch = head.Epoch;
         _sinks.Start(head.Newest);
@@ -87,7 +94,7 @@ public sealed partial class LogListener : IHostedService, IAsyncDisposable, IAsy
 
         await _stopping.CancelAsync().ConfigureAwait(false);
         await _loop.WaitAsync(cancellationToken).ConfigureAwait(false);
-        await UnsubscribeAsync().ConfigureAwait(false);
+        await _fanOut.UnsubscribeAsync().ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -115,6 +122,13 @@ public sealed partial class LogListener : IHostedService, IAsyncDisposable, IAsy
     }
 
     /// <inheritdoc />
+    Task ILogBatchObserver.OnBatchAsync(LogBatch batch)
+    {
+        _inbox.Writer.TryWrite(batch);
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
     Task IAsyncObserver<LogBatch>.OnCompletedAsync() => Task.CompletedTask;
 
     /// <inheritdoc />
@@ -127,7 +141,7 @@ public sealed partial class LogListener : IHostedService, IAsyncDisposable, IAsy
     private async Task RunAsync(CancellationToken stoppingToken)
     {
         await Task.Yield();
-        var check = TimeSpan.FromTicks(Math.Max(_options.StreamSilenceTimeout.Ticks / 3, TimeSpan.FromMilliseconds(50).Ticks));
+        var check = SilenceCheckPeriod;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -170,8 +184,8 @@ public sealed partial class LogListener : IHostedService, IAsyncDisposable, IAsy
     private async Task RecoverAsync()
     {
         _lastHeard = TimeProvider.System.GetTimestamp();
-        await UnsubscribeAsync().ConfigureAwait(false);
-        _subscription = await _stream.Value.SubscribeAsync(this).ConfigureAwait(false);
+        await _fanOut.UnsubscribeAsync().ConfigureAwait(false);
+        await _fanOut.SubscribeAsync(CancellationToken.None).ConfigureAwait(false);
         Resubscriptions++;
         _metrics.FanOutResubscribed(OrleansClusterTier.TierName);
         var head = await _log.Value.GetHeadAsync().ConfigureAwait(false);
@@ -266,23 +280,6 @@ public sealed partial class LogListener : IHostedService, IAsyncDisposable, IAsy
         }
     }
 
-    private async Task UnsubscribeAsync()
-    {
-        if (_subscription is { } subscription)
-        {
-            _subscription = null;
-            try
-            {
-                await subscription.UnsubscribeAsync().ConfigureAwait(false);
-            }
-            catch (Exception ex)
-            {
-                // A subscription on a silo that is gone cannot be removed and is dropped with the silo.
-                LogUnsubscribeFailed(ex, _options.Scope);
-            }
-        }
-    }
-
     [LoggerMessage(1, LogLevel.Information, "Listening to the log of {Scope} from position {Position}", EventName = "Listening")]
     private partial void LogListening(string scope, long position);
 
@@ -298,6 +295,5 @@ public sealed partial class LogListener : IHostedService, IAsyncDisposable, IAsy
     [LoggerMessage(7, LogLevel.Warning, "The fan-out stream of {Scope} reported an error", EventName = "StreamError")]
     private partial void LogStreamError(Exception exception, string scope);
 
-    [LoggerMessage(8, LogLevel.Debug, "Could not remove the old stream subscription of {Scope}", EventName = "UnsubscribeFailed")]
-    private partial void LogUnsubscribeFailed(Exception exception, string scope);
+    // Event id 8 is StreamFanOutSubscription's.
 }
