@@ -20,8 +20,10 @@
 #   --subjects LIST   which subjects, in order: nchan, baseline, ours, ours-pg (two nodes on a durable PostgreSQL,
 #                     fsync and synchronous_commit on as Azure runs it, started with scripts/postgres.sh --durable),
 #                     ours-pg-fast (the same on fsync=off, synchronous_commit=off), ours-orleans (two front-ends
-#                     and --silos silos on Azurite, started with scripts/azurite.sh) and ours-orleans-early (the same
-#                     with ServerEvents:Cluster:Orleans:FanOut=BeforeCommit) ["nchan baseline ours"]
+#                     and --silos silos on Azurite, started with scripts/azurite.sh), ours-orleans-early (the same
+#                     with ServerEvents:Cluster:Orleans:FanOut=BeforeCommit) and ours-orleans-observers (early, with
+#                     ServerEvents:Cluster:Orleans:FanOutTransport=Observers, and the silos' stream agent polling at
+#                     Orleans' default 100 ms, since the stream then carries nothing) ["nchan baseline ours"]
 #   --silos N         silos of the ours-orleans subject [1]
 #   --open-timeout S  seconds an open may wait for its response head before it counts as failed [10]
 #   --scenarios LIST  which scenarios, of fanout, channels, channels-real and hold ["fanout channels hold"];
@@ -212,7 +214,7 @@ start_subject() {
       unset ServerEvents__Cluster__Provider ConnectionStrings__Postgres
       server_pids="$(head -n 1 "$pg_dir/data/postmaster.pid"),"
       ;;
-    ours-orleans | ours-orleans-early)
+    ours-orleans | ours-orleans-early | ours-orleans-observers)
       # Silos, then two front-ends, on a fresh Azurite, whose process is measured with theirs as PostgreSQL is with
       # ours-pg. Logging at Warning, as ServerHost's appsettings.json sets it for the front-ends.
       eval "$(bash scripts/azurite.sh start)"
@@ -222,15 +224,19 @@ start_subject() {
       export ConnectionStrings__AzureStorage=$SERVER_EVENTS_TEST_AZURITE Orleans__ClusterId="bench-$RANDOM$RANDOM" \
         Logging__LogLevel__Default=Warning
       export Orleans__ServiceId=$Orleans__ClusterId
+      # With observers the stream carries nothing while the front-ends are registered, so its agent need not poll
+      # every 5 ms (13 % of an idle silo's core).
+      export Orleans__FanOutPollPeriod=$([ "$subject" = ours-orleans-observers ] && echo 00:00:00.100 || echo 00:00:00.005)
       for n in $(seq 1 "$silos"); do
         start_silo "$out/$scenario-$subject-silo-$n.log"
       done
       export ServerEvents__Cluster__Provider=Orleans
-      export ServerEvents__Cluster__Orleans__FanOut=$([ "$subject" = ours-orleans-early ] && echo BeforeCommit || echo AfterCommit)
+      export ServerEvents__Cluster__Orleans__FanOut=$([ "$subject" = ours-orleans ] && echo AfterCommit || echo BeforeCommit)
+      export ServerEvents__Cluster__Orleans__FanOutTransport=$([ "$subject" = ours-orleans-observers ] && echo Observers || echo Streams)
       start_dotnet ServerHost "$port" "$out/$scenario-$subject-1.log"
       start_dotnet ServerHost "$second" "$out/$scenario-$subject-2.log"
-      unset ServerEvents__Cluster__Provider ServerEvents__Cluster__Orleans__FanOut ConnectionStrings__AzureStorage \
-        Orleans__ClusterId Orleans__ServiceId Logging__LogLevel__Default
+      unset ServerEvents__Cluster__Provider ServerEvents__Cluster__Orleans__FanOut ServerEvents__Cluster__Orleans__FanOutTransport \
+        ConnectionStrings__AzureStorage Orleans__ClusterId Orleans__ServiceId Orleans__FanOutPollPeriod Logging__LogLevel__Default
       server_pids="$SERVER_EVENTS_TEST_AZURITE_PID,"
       ;;
     *) echo "unknown subject $subject" >&2; return 2 ;;

@@ -29,6 +29,7 @@ internal static class ResultTable
         ("ours-pg-fast", "ours (2 nodes, PostgreSQL, fsync off)"),
         ("ours-orleans", "ours (2 front-ends, Orleans)"),
         ("ours-orleans-early", "ours (2 front-ends, Orleans, fan-out before commit)"),
+        ("ours-orleans-observers", "ours (2 front-ends, Orleans, fan-out before commit, observers)"),
     ];
 
     public static string Render(IEnumerable<string> files)
