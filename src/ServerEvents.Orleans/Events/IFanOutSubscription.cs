@@ -6,8 +6,14 @@ namespace ServerEvents.Orleans.Events;
 /// </summary>
 internal interface IFanOutSubscription
 {
-    /// <summary>Starts receiving batches; called again after <see cref="UnsubscribeAsync"/> when the fan-out went silent.</summary>
+    /// <summary>Starts receiving batches.</summary>
     Task SubscribeAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Makes the subscription again after the fan-out went silent, without a moment with none: the old one is removed
+    /// only once the new one is in place.
+    /// </summary>
+    Task ResubscribeAsync(CancellationToken cancellationToken);
 
     /// <summary>Stops receiving batches; a subscription that cannot be removed (its silo is gone) is left to lapse.</summary>
     Task UnsubscribeAsync();

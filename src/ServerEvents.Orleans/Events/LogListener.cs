@@ -184,8 +184,7 @@ public sealed partial class LogListener : IHostedService, IAsyncDisposable, IAsy
     private async Task RecoverAsync()
     {
         _lastHeard = TimeProvider.System.GetTimestamp();
-        await _fanOut.UnsubscribeAsync().ConfigureAwait(false);
-        await _fanOut.SubscribeAsync(CancellationToken.None).ConfigureAwait(false);
+        await _fanOut.ResubscribeAsync(CancellationToken.None).ConfigureAwait(false);
         Resubscriptions++;
         _metrics.FanOutResubscribed(OrleansClusterTier.TierName);
         var head = await _log.Value.GetHeadAsync().ConfigureAwait(false);

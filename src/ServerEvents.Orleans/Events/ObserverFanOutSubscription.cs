@@ -43,14 +43,37 @@ internal sealed class ObserverFanOutSubscription : IFanOutSubscription
 
         // Every failure but a stop is ridden out: a registration that could not be renewed lapses, the listener hears
         // silence and subscribes again.
-        _registration = new NodeRenewal(
+        var registration = new NodeRenewal(
             reference.GetGrainId().ToString(),
             _renewal,
             token => _log.Value.RegisterObserverAsync(reference, Lease).WaitAsync(token),
             token => _log.Value.UnregisterObserverAsync(reference).WaitAsync(token),
             exception => exception is not OperationCanceledException,
             _logger);
-        await _registration.StartAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await registration.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            registration.Dispose();
+            throw;
+        }
+
+        _registration = registration;
+    }
+
+    /// <inheritdoc />
+    public async Task ResubscribeAsync(CancellationToken cancellationToken)
+    {
+        if (_registration is null || _reference is not { } reference)
+        {
+            await SubscribeAsync(cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        // Registering is idempotent: this renews the registration, or makes it anew in a new activation of the log.
+        await _log.Value.RegisterObserverAsync(reference, Lease).WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />

@@ -30,11 +30,26 @@ internal sealed partial class StreamFanOutSubscription : IFanOutSubscription
         _subscription = await _stream.Value.SubscribeAsync(_receiver).WaitAsync(cancellationToken).ConfigureAwait(false);
 
     /// <inheritdoc />
-    public async Task UnsubscribeAsync()
+    public async Task ResubscribeAsync(CancellationToken cancellationToken)
     {
-        if (_subscription is { } subscription)
+        // Both delivering for a while only repeats positions, which the listener skips.
+        var old = _subscription;
+        _subscription = await _stream.Value.SubscribeAsync(_receiver).WaitAsync(cancellationToken).ConfigureAwait(false);
+        await UnsubscribeAsync(old).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public Task UnsubscribeAsync()
+    {
+        var subscription = _subscription;
+        _subscription = null;
+        return UnsubscribeAsync(subscription);
+    }
+
+    private async Task UnsubscribeAsync(StreamSubscriptionHandle<LogBatch>? subscription)
+    {
+        if (subscription is not null)
         {
-            _subscription = null;
             try
             {
                 await subscription.UnsubscribeAsync().ConfigureAwait(false);
