@@ -35,6 +35,7 @@ public sealed class OrleansTestCluster : IAsyncLifetime
                 (sp, _) => new RecordingGrainStorage(sp.GetRequiredKeyedService<IGrainStorage>(MemoryStorage)));
             silo.AddServerEventsGrains();
             silo.AddStreamFilter<LossyStreamFilter>(OrleansNames.StreamProvider);
+            silo.AddIncomingGrainCallFilter<StalledPubSubFilter>();
         });
         builder.ConfigureClient(client => client.AddServerEventsStreams());
         Cluster = builder.Build();
