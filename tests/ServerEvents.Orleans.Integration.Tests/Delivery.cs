@@ -19,7 +19,16 @@ internal static class Delivery
     public static async Task AssertReceivedExactlyOnceInOrderAsync(EventStreamReader stream, IReadOnlyList<int> acknowledged, TimeSpan timeout)
     {
         var expected = acknowledged.ToHashSet();
-        await stream.WaitForAsync(_ => expected.IsSubsetOf(ChatUser.Numbers(stream)), timeout);
+        try
+        {
+            await stream.WaitUntilAsync(() => expected.IsSubsetOf(ChatUser.Numbers(stream)), timeout);
+        }
+        catch (TimeoutException ex)
+        {
+            var missing = expected.Except(ChatUser.Numbers(stream)).Order();
+            throw new TimeoutException($"Acknowledged but never received: {string.Join(", ", missing)}. {ex.Message}", ex);
+        }
+
         var numbers = ChatUser.Numbers(stream);
 
         // A publish that answered 503 after its event was committed may still be delivered, once; none twice.

@@ -81,6 +81,14 @@ public sealed class OrleansTestCluster : IAsyncDisposable
             With(FrontEndSettings(), overrides), ["--urls", ApiProcess.AnyLoopbackPort], "health/ready", StartTimeout));
     }
 
+    /// <summary>What every silo and front-end of this cluster wrote, for a failure's message.</summary>
+    public string Outputs() => string.Join("\n", _processes.Select(p => p switch
+    {
+        SiloProcess silo => $"== silo {silo.Process.BaseAddress}\n{silo.Process.Output}",
+        ApiProcess frontEnd => $"== front-end {frontEnd.BaseAddress}\n{frontEnd.Output}",
+        _ => string.Empty,
+    }));
+
     /// <summary>Kills what is still running.</summary>
     public async ValueTask DisposeAsync()
     {

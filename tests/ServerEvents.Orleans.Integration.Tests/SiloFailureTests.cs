@@ -46,7 +46,7 @@ public sealed class SiloFailureTests
         async Task WaitForMoreAsync(int more)
         {
             var target = Acknowledged() + more;
-            await streams[1].WaitForAsync(_ => Acknowledged() >= target || publishing.IsCompleted, TimeSpan.FromSeconds(120));
+            await streams[1].WaitUntilAsync(() => Acknowledged() >= target || publishing.IsCompleted, TimeSpan.FromSeconds(120));
         }
 
         // Kill one silo, start a replacement, then kill the other: every grain loses its silo at least once.
@@ -62,9 +62,16 @@ public sealed class SiloFailureTests
 
         Delivery.AssertOkOr503(posts);
         var acknowledged = posts.Where(p => p.Status == HttpStatusCode.OK).Select(p => p.Number).ToList();
-        foreach (var stream in streams)
+        try
         {
-            await Delivery.AssertReceivedExactlyOnceInOrderAsync(stream, acknowledged, TimeSpan.FromSeconds(60));
+            foreach (var stream in streams)
+            {
+                await Delivery.AssertReceivedExactlyOnceInOrderAsync(stream, acknowledged, TimeSpan.FromSeconds(60));
+            }
+        }
+        catch (Exception ex) when (ex is TimeoutException or Xunit.Sdk.XunitException)
+        {
+            throw new Xunit.Sdk.XunitException($"{ex.Message}\nThe processes' logs:\n{cluster.Outputs()}", ex);
         }
 
         Delivery.AssertInHistory(await user.HistoryAsync(frontEnds[1], channel), acknowledged);

@@ -136,9 +136,8 @@ public sealed class OrleansClusterTierTests(OrleansTestCluster cluster) : IAsync
         Assert.Equal(published, items.OfType<ClusterEvent>().Select(e => e.Id));
         if (transport == FanOutTransport.Streams)
         {
-            Assert.True(node.Listener.Resubscriptions >= 1);
-
-            // Subscribed again, once: the stream has this node's subscription back.
+            // Subscribed again (after catching up, in the background), once: the stream has this node's subscription back.
+            await figures.WaitForAsync("serverevents.fanout.resubscriptions", 1);
             Assert.Single(await stream.GetAllSubscriptionHandles());
         }
 
@@ -174,6 +173,38 @@ public sealed class OrleansClusterTierTests(OrleansTestCluster cluster) : IAsync
         Assert.Equal([during, after], items.OfType<ClusterEvent>().Select(e => e.Id));
         Assert.DoesNotContain(after, observer.Positions);
         cluster.Cluster.Client.DeleteObjectReference<ILogBatchObserver>(reference);
+    }
+
+    [Fact]
+    public async Task A_node_whose_stream_went_silent_catches_up_from_the_log_while_subscribing_again_is_held_up()
+    {
+        var node = await StartNodeAsync(new Dictionary<string, string?> { ["ServerEvents:Cluster:Orleans:StreamSilenceTimeout"] = "00:00:01.500" });
+        using var figures = new NodeFigures(node.Services);
+        var sink = new RecordingSink();
+        using var attachment = node.Tier.Events.Attach(sink);
+        var published = new List<long>();
+        using (var stall = StalledPubSubFilter.Hold(_scope))
+        {
+            // The queue died with its silo (every message lost) and so did the pub-sub grain (subscribing hangs).
+            using var lossy = LossyFanOut.Lose(_scope, _ => true);
+            for (var n = 0; n < 3; n++)
+            {
+                published.Add(await node.Tier.Events.PublishAsync(Feed(n.ToString(CultureInfo.InvariantCulture))));
+            }
+
+            // Well inside Orleans' 30 s response timeout, which is as long as a held subscribe would hold the log.
+            var items = await sink.WaitForCountAsync(3, TimeSpan.FromSeconds(10));
+            Assert.Equal(published, items.OfType<ClusterEvent>().Select(e => e.Id));
+            await stall.FirstHeld.WaitAsync(TimeSpan.FromSeconds(10));
+            Assert.Equal(0, node.Listener.Resubscriptions);
+        }
+
+        // The pub-sub grain answers again: the subscription is made, and the stream carries what follows.
+        var after = await node.Tier.Events.PublishAsync(Feed("after"));
+        await sink.WaitForAsync(i => i.OfType<ClusterEvent>().Any(e => e.Id == after));
+        await figures.WaitForAsync("serverevents.fanout.resubscriptions", 1);
+        var stream = cluster.Cluster.Client.GetStreamProvider(Grains.Hosting.OrleansNames.StreamProvider).GetStream<LogBatch>(FanOutStream.Id(_scope));
+        Assert.Single(await stream.GetAllSubscriptionHandles());
     }
 
     [Fact]

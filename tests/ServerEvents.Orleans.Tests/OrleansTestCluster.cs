@@ -36,6 +36,7 @@ public sealed class OrleansTestCluster : IAsyncLifetime
             silo.AddServerEventsGrains();
             silo.AddStreamFilter<LossyFanOut>(OrleansNames.StreamProvider);
             silo.AddOutgoingGrainCallFilter<LossyFanOut>();
+            silo.AddIncomingGrainCallFilter<StalledPubSubFilter>();
         });
         builder.ConfigureClient(client => client.AddServerEventsStreams());
         Cluster = builder.Build();

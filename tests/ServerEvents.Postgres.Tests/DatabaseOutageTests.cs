@@ -53,7 +53,7 @@ public sealed class DatabaseOutageTests : IAsyncLifetime
             }
         });
 
-        await streams[0].WaitForAsync(_ => MultiNodeTests.Numbers(streams[0].Received).Count >= Total / 3);
+        await streams[0].WaitUntilAsync(() => MultiNodeTests.Numbers(streams[0].Received).Count >= Total / 3);
         var restart = server.RestartAsync();
         restarted.SetResult();
         await restart;
@@ -61,7 +61,7 @@ public sealed class DatabaseOutageTests : IAsyncLifetime
 
         foreach (var stream in streams)
         {
-            await stream.WaitForAsync(_ => MultiNodeTests.Numbers(stream.Received).Distinct().Count() >= Total, TimeSpan.FromSeconds(30));
+            await stream.WaitUntilAsync(() => MultiNodeTests.Numbers(stream.Received).Distinct().Count() >= Total, TimeSpan.FromSeconds(30));
 
             // A publish whose commit succeeded but whose answer was lost is retried, so one number may appear twice,
             // back to back; anything else (a gap, a reordering) is a lost or misordered event.

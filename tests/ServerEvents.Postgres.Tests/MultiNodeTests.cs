@@ -155,7 +155,7 @@ public sealed class MultiNodeTests(ThreeNodeCluster cluster) : IClassFixture<Thr
         // Both streams heartbeat as a client would: a loaded machine can stretch the test past the 3 s idle timeout.
         await using (new Heartbeats(clientA, first.SubscriptionId, TimeSpan.FromMilliseconds(500)))
         {
-            await first.WaitForAsync(_ => Numbers(first.Received).Count >= 50);
+            await first.WaitUntilAsync(() => Numbers(first.Received).Count >= 50);
         }
 
         await first.DisposeAsync();
@@ -165,7 +165,7 @@ public sealed class MultiNodeTests(ThreeNodeCluster cluster) : IClassFixture<Thr
         await using var second = await EventStreamReader.OpenAsync(clientB, "event-stream?channels=" + channel, cursor);
         await using var secondBeats = new Heartbeats(clientB, second.SubscriptionId, TimeSpan.FromMilliseconds(500));
         await publishing;
-        await second.WaitForAsync(_ => beforeDrop.Count + Numbers(second.Received).Count >= Total, TimeSpan.FromSeconds(30));
+        await second.WaitUntilAsync(() => beforeDrop.Count + Numbers(second.Received).Count >= Total, TimeSpan.FromSeconds(30));
 
         Assert.Equal(Enumerable.Range(1, Total), beforeDrop.Concat(Numbers(second.Received)));
         Assert.DoesNotContain(second.Received, f => f.Selector == "cmd.onReplayGap");

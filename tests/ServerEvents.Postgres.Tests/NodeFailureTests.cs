@@ -27,7 +27,7 @@ public sealed class NodeFailureTests : IAsyncLifetime
         var victimUser = victim.Connect["userId"];
         await watcher.WaitForAsync(f => f.FullSelector == "room@cmd.onJoin" && f.Info["userId"] == victimUser);
         var published = await PublishAsync(publisher, 1, 5);
-        await victim.WaitForAsync(_ => MultiNodeTests.Numbers(victim.Received).Count == 5);
+        await victim.WaitUntilAsync(() => MultiNodeTests.Numbers(victim.Received).Count == 5);
         var cursor = victim.Received[^1].Id;
 
         var killedAt = Stopwatch.StartNew();
@@ -45,7 +45,7 @@ public sealed class NodeFailureTests : IAsyncLifetime
         var fresh = await StartNodeAsync();
         using var toFresh = fresh.CreateClient();
         await using var resumed = await EventStreamReader.OpenAsync(toFresh, "event-stream?channels=room", cursor);
-        await resumed.WaitForAsync(_ => MultiNodeTests.Numbers(resumed.Received).Count >= 5);
+        await resumed.WaitUntilAsync(() => MultiNodeTests.Numbers(resumed.Received).Count >= 5);
         Assert.Equal([6, 7, 8, 9, 10], MultiNodeTests.Numbers(resumed.Received));
         Assert.DoesNotContain(resumed.Received, f => f.Selector == "cmd.onReplayGap");
     }

@@ -111,11 +111,11 @@ public sealed class EventStreamReader : IAsyncDisposable
         }
         catch (OperationCanceledException)
         {
-            throw new TimeoutException($"No frame arrived within {timeout ?? DefaultTimeout}. Received so far: {string.Join(" | ", Received.Select(f => f.Data))}");
+            throw new TimeoutException($"No frame arrived within {timeout ?? DefaultTimeout}. Received so far: {Describe(Received)}");
         }
         catch (ChannelClosedException)
         {
-            throw new InvalidOperationException($"The stream ended. Received: {string.Join(" | ", Received.Select(f => f.Data))}");
+            throw new InvalidOperationException($"The stream ended. Received: {Describe(Received)}");
         }
     }
 
@@ -131,6 +131,20 @@ public sealed class EventStreamReader : IAsyncDisposable
             {
                 return frame;
             }
+        }
+    }
+
+    /// <summary>
+    /// Waits until <paramref name="condition"/> (typically over <see cref="Received"/>) holds: checked at once, then
+    /// after each frame. A condition already true returns at once, where <see cref="WaitForAsync(Func{ServerEventFrame, bool}, TimeSpan?)"/>
+    /// would wait for one more frame that may never come.
+    /// </summary>
+    public async Task WaitUntilAsync(Func<bool> condition, TimeSpan? timeout = null)
+    {
+        ArgumentNullException.ThrowIfNull(condition);
+        if (!condition())
+        {
+            await WaitForAsync(_ => condition(), timeout).ConfigureAwait(false);
         }
     }
 
@@ -208,4 +222,8 @@ public sealed class EventStreamReader : IAsyncDisposable
             _frames.Writer.TryComplete();
         }
     }
+
+    // Ids included: a failure's message shows where positions jumped.
+    private static string Describe(IEnumerable<ServerEventFrame> frames) =>
+        string.Join(" | ", frames.Select(f => f.Id.Length > 0 ? $"[{f.Id}] {f.Data}" : f.Data));
 }

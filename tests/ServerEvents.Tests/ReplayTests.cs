@@ -52,7 +52,7 @@ public sealed class ReplayTests
             }
         })).ToArray();
 
-        await first.WaitForAsync(_ => Messages(first.Received).Count == Publishers * PerPublisher / 2);
+        await first.WaitUntilAsync(() => Messages(first.Received).Count == Publishers * PerPublisher / 2);
         await first.DisposeAsync();
         var beforeDrop = Messages(first.Received);
         var lastEventId = first.Received[^1].Id;
@@ -63,7 +63,7 @@ public sealed class ReplayTests
             ? await EventStreamReader.OpenAsync(client, "event-stream?channels=feed", lastEventId)
             : await EventStreamReader.OpenAsync(client, "event-stream?channels=feed&lastEventId=" + lastEventId);
         await Task.WhenAll(publishing);
-        await second.WaitForAsync(_ => beforeDrop.Count + Messages(second.Received).Count >= Publishers * PerPublisher);
+        await second.WaitUntilAsync(() => beforeDrop.Count + Messages(second.Received).Count >= Publishers * PerPublisher);
         await server.ServerEvents.NotifyAllAsync("cmd.sentinel", null);
         await second.WaitForAsync(f => f.Selector == "cmd.sentinel");
 

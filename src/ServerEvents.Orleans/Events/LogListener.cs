@@ -16,7 +16,9 @@ namespace ServerEvents.Orleans.Events;
 /// are not a durability guarantee, so the stream is only the fast path: an item that arrives ahead of its turn, or a
 /// watermark (the tick's committed position) past what was handed over, is filled by reading the log first; and when
 /// the stream stays silent past <see cref="OrleansClusterOptions.StreamSilenceTimeout"/> (the sequencer ticks every
-/// second), the subscription is taken as lost, made again, and the node catches up from the log.
+/// second), the node catches up from the log at once and makes its subscription again in the background: a
+/// subscription is a call to the stream's pub-sub grain, which may be on the silo that just died and hold the call for
+/// Orleans' whole response timeout, and the log must not wait for that.
 /// <para>
 /// With <see cref="FanOutTransport.Observers"/> the batches come to this listener as a grain observer registered with
 /// the log grain instead (<see cref="ObserverFanOutSubscription"/>); the rest is the same.
@@ -36,9 +38,11 @@ public sealed partial class LogListener : IHostedService, IAsyncDisposable, IAsy
     private readonly AttachedSinks _sinks;
     private readonly Channel<LogBatch> _inbox = Channel.CreateUnbounded<LogBatch>(new UnboundedChannelOptions { SingleReader = true });
     private readonly CancellationTokenSource _stopping = new();
+    private Task _resubscribing = Task.CompletedTask;
     private Task? _loop;
     private long _epoch;
     private long _lastHeard;
+    private int _resubscriptions;
     private int _disposed;
 
     /// <summary>Creates the listener.</summary>
@@ -57,7 +61,7 @@ public sealed partial class LogListener : IHostedService, IAsyncDisposable, IAsy
     }
 
     /// <summary>How many times the stream subscription was found lost and made again.</summary>
-    public int Resubscriptions { get; private set; }
+    public int Resubscriptions => Volatile.Read(ref _resubscriptions);
 
     /// <summary>The epoch of the log whose positions this listener hands to the sinks; 0 before it has started.</summary>
     public long Epoch => Interlocked.Read(ref _epoch);
@@ -94,6 +98,7 @@ public sealed partial class LogListener : IHostedService, IAsyncDisposable, IAsy
 
         await _stopping.CancelAsync().ConfigureAwait(false);
         await _loop.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await _resubscribing.WaitAsync(cancellationToken).ConfigureAwait(false);
         await _fanOut.UnsubscribeAsync().ConfigureAwait(false);
     }
 
@@ -164,7 +169,7 @@ public sealed partial class LogListener : IHostedService, IAsyncDisposable, IAsy
                 }
                 else if (TimeProvider.System.GetElapsedTime(_lastHeard) > _options.StreamSilenceTimeout)
                 {
-                    await RecoverAsync().ConfigureAwait(false);
+                    await RecoverAsync(stoppingToken).ConfigureAwait(false);
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -180,16 +185,43 @@ public sealed partial class LogListener : IHostedService, IAsyncDisposable, IAsy
         }
     }
 
-    /// <summary>The stream went silent: subscribe again, then catch up to the head.</summary>
-    private async Task RecoverAsync()
+    /// <summary>
+    /// The stream went silent: catch up to the log's head, then (unless that is still under way from the last silence)
+    /// subscribe again in the background.
+    /// </summary>
+    private async Task RecoverAsync(CancellationToken stoppingToken)
     {
         _lastHeard = TimeProvider.System.GetTimestamp();
-        await _fanOut.ResubscribeAsync(CancellationToken.None).ConfigureAwait(false);
-        Resubscriptions++;
-        _metrics.FanOutResubscribed(OrleansClusterTier.TierName);
-        var head = await _log.Value.GetHeadAsync().ConfigureAwait(false);
+        var head = await _log.Value.GetHeadAsync().WaitAsync(stoppingToken).ConfigureAwait(false);
         var missed = await HandleAsync(head).ConfigureAwait(false);
-        LogResubscribed(_options.Scope, missed);
+        LogSilent(_options.Scope, missed);
+        if (_resubscribing.IsCompleted)
+        {
+            _resubscribing = ResubscribeAsync(stoppingToken);
+        }
+    }
+
+    /// <summary>
+    /// Subscribes anew without a moment with no subscription (<see cref="IFanOutSubscription.ResubscribeAsync"/>). A
+    /// failure is logged; the next silence tries again.
+    /// </summary>
+    private async Task ResubscribeAsync(CancellationToken stoppingToken)
+    {
+        await Task.Yield();
+        try
+        {
+            await _fanOut.ResubscribeAsync(stoppingToken).ConfigureAwait(false);
+            Interlocked.Increment(ref _resubscriptions);
+            _metrics.FanOutResubscribed(OrleansClusterTier.TierName);
+            LogResubscribed(_options.Scope);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        catch (Exception ex)
+        {
+            LogResubscribeFailed(ex, _options.Scope);
+        }
     }
 
     private async Task<int> HandleAsync(LogBatch batch)
@@ -282,8 +314,14 @@ public sealed partial class LogListener : IHostedService, IAsyncDisposable, IAsy
     [LoggerMessage(1, LogLevel.Information, "Listening to the log of {Scope} from position {Position}", EventName = "Listening")]
     private partial void LogListening(string scope, long position);
 
-    [LoggerMessage(2, LogLevel.Warning, "The fan-out stream of {Scope} went silent; subscribed again and caught up {Missed} items from the log", EventName = "Resubscribed")]
-    private partial void LogResubscribed(string scope, int missed);
+    [LoggerMessage(2, LogLevel.Warning, "The fan-out stream of {Scope} went silent; caught up {Missed} items from the log and subscribing again", EventName = "StreamSilent")]
+    private partial void LogSilent(string scope, int missed);
+
+    [LoggerMessage(9, LogLevel.Information, "Subscribed to the fan-out stream of {Scope} again", EventName = "Resubscribed")]
+    private partial void LogResubscribed(string scope);
+
+    [LoggerMessage(10, LogLevel.Warning, "Could not subscribe to the fan-out stream of {Scope} again; the next silence tries again", EventName = "ResubscribeFailed")]
+    private partial void LogResubscribeFailed(Exception exception, string scope);
 
     [LoggerMessage(3, LogLevel.Warning, "Could not catch up with the log of {Scope} after position {Position}; trying again", EventName = "CatchUpFailed")]
     private partial void LogCatchUpFailed(Exception exception, string scope, long position);

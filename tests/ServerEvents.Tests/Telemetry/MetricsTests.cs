@@ -35,7 +35,7 @@ public sealed class MetricsTests
             await server.ServerEvents.NotifyChannelAsync("room", "cmd.msg", n);
         }
 
-        await first.WaitForAsync(_ => first.Received.Count(f => f.Selector == "cmd.msg") == 3);
+        await first.WaitUntilAsync(() => first.Received.Count(f => f.Selector == "cmd.msg") == 3);
         await first.DisposeAsync();
         await sink.WaitForAsync(items => items.OfType<ClusterEvent>().Any(e => e.Selector == "room@cmd.onLeave"));
         figures = meters.Collect();
