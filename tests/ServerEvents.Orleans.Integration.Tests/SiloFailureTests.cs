@@ -14,12 +14,17 @@ public sealed class SiloFailureTests
     };
 
     [Theory]
-    [InlineData("AfterCommit")]
-    [InlineData("BeforeCommit")]
-    public async Task Silos_killed_with_SIGKILL_while_messages_are_published_lose_no_acknowledged_message_and_failed_publishes_answer_503(string fanOut)
+    [InlineData("AfterCommit", "Streams")]
+    [InlineData("BeforeCommit", "Streams")]
+    [InlineData("BeforeCommit", "Observers")]
+    public async Task Silos_killed_with_SIGKILL_while_messages_are_published_lose_no_acknowledged_message_and_failed_publishes_answer_503(string fanOut, string transport)
     {
         var channel = "feed";
-        var settings = new Dictionary<string, string?>(PatientFrontEnd) { ["ServerEvents__Cluster__Orleans__FanOut"] = fanOut };
+        var settings = new Dictionary<string, string?>(PatientFrontEnd)
+        {
+            ["ServerEvents__Cluster__Orleans__FanOut"] = fanOut,
+            ["ServerEvents__Cluster__Orleans__FanOutTransport"] = transport,
+        };
         await using var cluster = new OrleansTestCluster();
         var first = await cluster.StartSiloAsync();
         var second = await cluster.StartSiloAsync();
