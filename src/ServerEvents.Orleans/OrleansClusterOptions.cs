@@ -22,7 +22,8 @@ public sealed class OrleansClusterOptions
 
     /// <summary>
     /// How long the fan-out stream may stay silent before the front-end assumes its subscription was lost (a silo
-    /// restart), subscribes again and catches up from the log. The sequencer ticks every second. Default 3 s. With
+    /// restart), catches up from the log and subscribes again (in the background, so the catch-up never waits for the
+    /// stream's pub-sub grain). The sequencer ticks every second. Default 3 s. With
     /// <see cref="FanOutTransport.Observers"/>, the observer's registration is renewed every third of it and lapses
     /// after all of it.
     /// </summary>

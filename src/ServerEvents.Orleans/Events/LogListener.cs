@@ -194,8 +194,9 @@ public sealed partial class LogListener : IHostedService, IAsyncDisposable, IAsy
         _lastHeard = TimeProvider.System.GetTimestamp();
         var head = await _log.Value.GetHeadAsync().WaitAsync(stoppingToken).ConfigureAwait(false);
         var missed = await HandleAsync(head).ConfigureAwait(false);
-        LogSilent(_options.Scope, missed);
-        if (_resubscribing.IsCompleted)
+        var resubscribing = !_resubscribing.IsCompleted;
+        LogSilent(_options.Scope, missed, resubscribing ? "still subscribing again" : "subscribing again");
+        if (!resubscribing)
         {
             _resubscribing = ResubscribeAsync(stoppingToken);
         }
@@ -314,8 +315,8 @@ public sealed partial class LogListener : IHostedService, IAsyncDisposable, IAsy
     [LoggerMessage(1, LogLevel.Information, "Listening to the log of {Scope} from position {Position}", EventName = "Listening")]
     private partial void LogListening(string scope, long position);
 
-    [LoggerMessage(2, LogLevel.Warning, "The fan-out stream of {Scope} went silent; caught up {Missed} items from the log and subscribing again", EventName = "StreamSilent")]
-    private partial void LogSilent(string scope, int missed);
+    [LoggerMessage(2, LogLevel.Warning, "The fan-out of {Scope} went silent; caught up {Missed} items from the log, {Subscription}", EventName = "StreamSilent")]
+    private partial void LogSilent(string scope, int missed, string subscription);
 
     [LoggerMessage(9, LogLevel.Information, "Subscribed to the fan-out stream of {Scope} again", EventName = "Resubscribed")]
     private partial void LogResubscribed(string scope);
