@@ -515,13 +515,16 @@ public sealed class OrleansClusterTierTests(OrleansTestCluster cluster) : IAsync
     [Fact]
     public async Task Retention_drops_whole_old_segments_and_keeps_the_newest()
     {
-        const int Published = 1_000;
+        // Enough for segment 0 to fall outside both the retention and the catch-up window of 4 segments.
+        const int Published = 6 * LogSegment.DefaultSize;
+        const int Concurrent = 64;
         var node = await StartNodeAsync(retention: new EventLogRetention(100, TimeSpan.FromHours(1)));
         var grainId = cluster.Cluster.Client.GetGrain<IEventLogGrain>(_scope).GetGrainId();
         long last = 0;
-        for (var n = 0; n < Published; n++)
+        for (var n = 0; n < Published; n += Concurrent)
         {
-            last = await node.Tier.Events.PublishAsync(Feed(n.ToString(CultureInfo.InvariantCulture)));
+            var ids = await Task.WhenAll(Enumerable.Range(n, Concurrent).Select(m => node.Tier.Events.PublishAsync(Feed(m.ToString(CultureInfo.InvariantCulture))).AsTask()));
+            last = Math.Max(last, ids.Max());
         }
 
         var slice = await node.Tier.Events.ReadAsync(0, long.MaxValue);
@@ -535,7 +538,7 @@ public sealed class OrleansClusterTierTests(OrleansTestCluster cluster) : IAsync
         Assert.False(first.RecordExists);
 
         // A commit writes its own items once; only sealing a complete segment writes a segment's worth.
-        Assert.All(cluster.Storage.Writes.Where(w => w.GrainId == grainId.ToString()), w => Assert.True(w.Entries <= LogSegment.SegmentSize));
+        Assert.All(cluster.Storage.Writes.Where(w => w.GrainId == grainId.ToString()), w => Assert.True(w.Entries <= LogSegment.DefaultSize));
     }
 
     [Fact]
@@ -547,25 +550,60 @@ public sealed class OrleansClusterTierTests(OrleansTestCluster cluster) : IAsync
         var now = DateTimeOffset.UtcNow;
         LogAppend Item(int n) => new(now, new LogEvent((int)EventTargetKind.Channel, "feed", null, "feed@cmd.n", n.ToString(CultureInfo.InvariantCulture), true), null);
 
-        var first = await log.AppendAsync([.. Enumerable.Range(0, 100).Select(Item)], retention, LogFanOut.AfterCommit);
-        var second = await log.AppendAsync([.. Enumerable.Range(100, 50).Select(Item)], retention, LogFanOut.AfterCommit);
+        const int First = LogSegment.DefaultSize - 28;
+        const int Total = First + 50;
+        var first = await log.AppendAsync([.. Enumerable.Range(0, First).Select(Item)], retention, LogFanOut.AfterCommit);
+        var second = await log.AppendAsync([.. Enumerable.Range(First, 50).Select(Item)], retention, LogFanOut.AfterCommit);
 
-        Assert.Equal(Enumerable.Range(1, 100).Select(p => (long)p), first);
-        Assert.Equal(Enumerable.Range(101, 50).Select(p => (long)p), second);
+        Assert.Equal(Enumerable.Range(1, First).Select(p => (long)p), first);
+        Assert.Equal(Enumerable.Range(First + 1, 50).Select(p => (long)p), second);
         var slice = await node.Tier.Events.ReadAsync(0, long.MaxValue);
         Assert.Equal(first.Concat(second), slice.Events.Select(e => e.Id));
-        Assert.Equal(Enumerable.Range(0, 150).Select(n => n.ToString(CultureInfo.InvariantCulture)), slice.Events.Select(e => e.Body));
+        Assert.Equal(Enumerable.Range(0, Total).Select(n => n.ToString(CultureInfo.InvariantCulture)), slice.Events.Select(e => e.Body));
 
         // The completed segment is sealed from both chunks, and a new activation reads the same log back.
         var grainId = log.GetGrainId();
         await WaitForWriteAsync(grainId, "log-segment-0");
         await cluster.Cluster.DeactivateAsync(grainId);
         await cluster.Cluster.WaitForDeactivationAsync(grainId);
-        var third = await log.AppendAsync([Item(150)], retention, LogFanOut.AfterCommit);
-        Assert.Equal([151L], third);
+        var third = await log.AppendAsync([Item(Total)], retention, LogFanOut.AfterCommit);
+        Assert.Equal([Total + 1L], third);
         var reread = await node.Tier.Events.ReadAsync(0, long.MaxValue);
-        Assert.Equal(Enumerable.Range(0, 151).Select(n => n.ToString(CultureInfo.InvariantCulture)), reread.Events.Select(e => e.Body));
-        Assert.Equal(Enumerable.Range(1, 151).Select(p => (long)p), reread.Events.Select(e => e.Id));
+        Assert.Equal(Enumerable.Range(0, Total + 1).Select(n => n.ToString(CultureInfo.InvariantCulture)), reread.Events.Select(e => e.Body));
+        Assert.Equal(Enumerable.Range(1, Total + 1).Select(p => (long)p), reread.Events.Select(e => e.Id));
+    }
+
+    [Fact]
+    public async Task A_log_created_before_its_head_recorded_the_segment_size_keeps_the_first_size()
+    {
+        // Stored as the first design stored it: a head with no segment size, segment 0 sealed at 128 positions and one
+        // chunk after it.
+        var log = cluster.Cluster.Client.GetGrain<IEventLogGrain>(_scope);
+        var grainId = log.GetGrainId();
+        var now = DateTimeOffset.UtcNow;
+        LogItem Stored(long position) => new(position, now, new LogEvent((int)EventTargetKind.Channel, "feed", null, "feed@cmd.n", $"\"{position}\"", true), null);
+        const int Chunk = LogSegment.FirstSize + 1;
+        const int Head = LogSegment.FirstSize + 22;
+        var segment = new StoredRecord<LogSegment>();
+        segment.State.Items.AddRange(Enumerable.Range(1, LogSegment.FirstSize).Select(p => Stored(p)));
+        await cluster.Storage.Inner.WriteStateAsync("log-segment-0", grainId, segment);
+        var chunk = new StoredRecord<LogSegment>();
+        chunk.State.Items.AddRange(Enumerable.Range(Chunk, Head - Chunk + 1).Select(p => Stored(p)));
+        await cluster.Storage.Inner.WriteStateAsync($"log-chunk-{Chunk}", grainId, chunk);
+        var head = new StoredRecord<LogHead> { State = new LogHead { Head = Head, Epoch = 7, SealedSegments = 1, OpenChunks = [Chunk], Reserved = Head } };
+        await cluster.Storage.Inner.WriteStateAsync("head", grainId, head);
+
+        var node = await StartNodeAsync();
+        Assert.Equal(Enumerable.Range(1, Head).Select(p => (long)p), (await node.Tier.Events.ReadAsync(0, long.MaxValue)).Events.Select(e => e.Id));
+
+        // The log goes on with 128-position segments: the next one sealed covers 129 to 256.
+        var retention = new LogRetention(10_000, TimeSpan.FromHours(1));
+        var appended = await log.AppendAsync([.. Enumerable.Range(0, 2 * LogSegment.FirstSize - Head).Select(n => new LogAppend(now, Stored(0).Event, null))], retention, LogFanOut.AfterCommit);
+        Assert.Equal(2L * LogSegment.FirstSize, appended[^1]);
+        await WaitForWriteAsync(grainId, "log-segment-1");
+        var sealedSegment = new StoredRecord<LogSegment>();
+        await cluster.Storage.Inner.ReadStateAsync("log-segment-1", grainId, sealedSegment);
+        Assert.Equal(Enumerable.Range(LogSegment.FirstSize + 1, LogSegment.FirstSize).Select(p => (long)p), sealedSegment.State.Items.Select(i => i.Position));
     }
 
     [Fact]

@@ -57,13 +57,16 @@ public sealed partial class EventLogGrain : Grain, IEventLogGrain
     // stream before): fewer, larger storage writes, the storage's cost per write being most of the tier's.
     private static readonly TimeSpan EarlyCommitSpacing = TimeSpan.FromMilliseconds(30);
 
-    // Positions reserved at a time for handing out before their commit: a head write per this many such publishes, and
-    // at most this many voids after a silo is lost.
-    private const int ReservationBlock = 1024;
+    // Positions reserved at a time for handing out before their commit: a head write per half this many such publishes,
+    // and at most this many voids after a silo is lost.
+    private const int ReservationBlock = 4096;
 
     private readonly IPersistentState<LogHead> _head;
     private readonly ILogger<EventLogGrain> _logger;
     private readonly Dictionary<long, StoredRecord<LogSegment>> _sealed = [];
+
+    // The ETag of every sealed segment still kept, so a trim deletes one without reading it back first.
+    private readonly Dictionary<long, string?> _sealedETags = [];
     private readonly List<Chunk> _chunks = [];
     private readonly List<LogItem> _unsealed = [];
     private readonly Queue<(long Position, DateTimeOffset CreatedAt)> _replayable = new();
@@ -75,6 +78,7 @@ public sealed partial class EventLogGrain : Grain, IEventLogGrain
     private IAsyncStream<LogBatch> _stream = null!;
     private TimeProvider _time = TimeProvider.System;
     private LogRetention _retention = new(int.MaxValue, TimeSpan.MaxValue);
+    private LogSegmentation _segments = new(LogSegment.DefaultSize);
     private long _committed;
     private long _assigned;
     private long _visible;
@@ -111,10 +115,13 @@ public sealed partial class EventLogGrain : Grain, IEventLogGrain
         if (!_head.RecordExists)
         {
             _head.State.Epoch = Random.Shared.NextInt64(1, long.MaxValue);
+            _head.State.SegmentSize = LogSegment.DefaultSize;
         }
 
+        _segments = new LogSegmentation(_head.State.SegmentSize > 0 ? _head.State.SegmentSize : LogSegment.FirstSize);
+
         _firstSegment = _head.State.FirstSegment;
-        _evictedThrough = _firstSegment > 0 ? LogSegment.LastPositionOf(_firstSegment - 1) : 0;
+        _evictedThrough = _firstSegment > 0 ? _segments.LastPositionOf(_firstSegment - 1) : 0;
         await LoadAsync();
         await WriteHeadAsync();
         this.RegisterGrainTimer(TickAsync, new GrainTimerCreationOptions(TickPeriod, TickPeriod) { KeepAlive = true, Interleave = true });
@@ -148,7 +155,7 @@ public sealed partial class EventLogGrain : Grain, IEventLogGrain
             return Task.FromResult(Array.Empty<long>());
         }
 
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(items.Count, LogSegment.SegmentSize);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(items.Count, MaxRoundItems);
 
         _retention = retention;
         var append = new PendingAppend(items, fanOut);
@@ -221,11 +228,12 @@ public sealed partial class EventLogGrain : Grain, IEventLogGrain
         var chunks = _head.State.OpenChunks;
 
         // Heads written before segments could be sealed off the commit path named only chunks of the open segment.
-        _sealedSegments = Math.Max(_head.State.SealedSegments, chunks.Count > 0 ? LogSegment.Of(chunks[0]) : LogSegment.Of(head + 1));
+        _sealedSegments = Math.Max(_head.State.SealedSegments, chunks.Count > 0 ? _segments.Of(chunks[0]) : _segments.Of(head + 1));
         for (var segment = _firstSegment; segment < _sealedSegments; segment++)
         {
             var state = await ReadRecordAsync(SegmentName(segment));
             Index(state.State.Items);
+            _sealedETags[segment] = state.RecordExists ? state.ETag : null;
             if (segment >= _sealedSegments - CachedSegments)
             {
                 _sealed[segment] = state;
@@ -254,7 +262,7 @@ public sealed partial class EventLogGrain : Grain, IEventLogGrain
             }
         }
 
-        var sealedThrough = LogSegment.LastPositionOf(_sealedSegments - 1);
+        var sealedThrough = _segments.LastPositionOf(_sealedSegments - 1);
         foreach (var chunk in _chunks)
         {
             _unsealed.AddRange(chunk.Record.State.Items.Where(item => item.Position > sealedThrough));
@@ -556,10 +564,10 @@ public sealed partial class EventLogGrain : Grain, IEventLogGrain
                 await WriteHeadAsync();
             }
 
-            while (!_fenced && _committed >= LogSegment.LastPositionOf(_sealedSegments))
+            while (!_fenced && _committed >= _segments.LastPositionOf(_sealedSegments))
             {
                 var segment = _sealedSegments;
-                var last = LogSegment.LastPositionOf(segment);
+                var last = _segments.LastPositionOf(segment);
                 var record = new StoredRecord<LogSegment> { State = new LogSegment { Items = [.. _unsealed.TakeWhile(i => i.Position <= last)] } };
                 await WriteOnceAsync(SegmentName(segment), record);
 
@@ -567,6 +575,7 @@ public sealed partial class EventLogGrain : Grain, IEventLogGrain
                 _unsealed.RemoveRange(0, record.State.Items.Count);
                 _sealed[segment] = record;
                 _sealed.Remove(segment - CachedSegments);
+                _sealedETags[segment] = record.ETag;
                 _sealedSegments = segment + 1;
             }
 
@@ -601,7 +610,7 @@ public sealed partial class EventLogGrain : Grain, IEventLogGrain
     /// </summary>
     private async Task WriteHeadAsync()
     {
-        var sealedThrough = LogSegment.LastPositionOf(_sealedSegments - 1);
+        var sealedThrough = _segments.LastPositionOf(_sealedSegments - 1);
         var dropped = _chunks.TakeWhile(c => c.Last <= sealedThrough).Count();
         var reserve = _reserveWanted ? Math.Max(_reserved, _assigned + ReservationBlock) : _reserved;
         _head.State.Head = _committed;
@@ -663,13 +672,13 @@ public sealed partial class EventLogGrain : Grain, IEventLogGrain
     private async Task<List<LogItem>> ReadRangeAsync(long after, long through, int max)
     {
         var items = new List<LogItem>();
-        var segment = Math.Max(_firstSegment, LogSegment.Of(after + 1));
-        while (through > after && segment <= LogSegment.Of(through) && items.Count < max)
+        var segment = Math.Max(_firstSegment, _segments.Of(after + 1));
+        while (through > after && segment <= _segments.Of(through) && items.Count < max)
         {
             if (segment >= _sealedSegments)
             {
                 // Everything from here on is in memory (checked after each await: a seal may have moved the boundary).
-                var from = Math.Max(after, LogSegment.LastPositionOf(segment - 1));
+                var from = Math.Max(after, _segments.LastPositionOf(segment - 1));
                 items.AddRange(_unsealed.Concat(_early).Where(i => i.Position > from && i.Position <= through).Take(max - items.Count));
                 break;
             }
@@ -718,14 +727,14 @@ public sealed partial class EventLogGrain : Grain, IEventLogGrain
     /// <summary>Drops whole sealed segments that hold nothing retention keeps and are outside the catch-up window.</summary>
     private async Task TrimAsync()
     {
-        var oldestKept = _replayable.Count > 0 ? LogSegment.Of(_replayable.Peek().Position) : _sealedSegments;
+        var oldestKept = _replayable.Count > 0 ? _segments.Of(_replayable.Peek().Position) : _sealedSegments;
         var keepFrom = Math.Min(oldestKept, _sealedSegments - CatchUpWindowSegments);
         while (_firstSegment < keepFrom)
         {
-            var state = _sealed.Remove(_firstSegment, out var cached) ? cached : await ReadRecordAsync(SegmentName(_firstSegment));
-            if (state.RecordExists)
+            _sealed.Remove(_firstSegment);
+            if (_sealedETags.Remove(_firstSegment, out var etag) && etag is not null)
             {
-                await _storage.ClearStateAsync(SegmentName(_firstSegment), this.GetGrainId(), state);
+                await _storage.ClearStateAsync(SegmentName(_firstSegment), this.GetGrainId(), new StoredRecord<LogSegment> { ETag = etag, RecordExists = true });
             }
 
             _firstSegment++;

@@ -39,4 +39,11 @@ public sealed class LogHead
     /// </summary>
     [Id(5)]
     public long Reserved { get; set; }
+
+    /// <summary>
+    /// How many positions one segment covers (<see cref="LogSegmentation"/>), chosen when the log is created; heads
+    /// written before it was recorded leave it 0, meaning <see cref="LogSegment.FirstSize"/>.
+    /// </summary>
+    [Id(6)]
+    public int SegmentSize { get; set; }
 }
