@@ -12,7 +12,8 @@
 #   SERVER_EVENTS_TEST_AZURITE      the storage connection string (ConnectionStrings:AzureStorage)
 #   SERVER_EVENTS_TEST_AZURITE_DIR  the temporary directory, for stop, halt and resume
 #   SERVER_EVENTS_TEST_AZURITE_PID  the process id
-# Everything else goes to stderr.
+# Everything else goes to stderr. With AZURITE_DEBUG_LOG=<file> set, Azurite writes its debug log (every request it
+# serves) there, which bench/azurite-requests.py counts; it costs Azurite CPU, so not for measured runs.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 source "$root/scripts/ports.sh"
@@ -40,7 +41,7 @@ launch() {
   read -r blob queue table <"$dir/ports"
   # The node process itself (not an npx wrapper), so that the recorded pid is the one that holds the ports.
   # --loose and --skipApiVersionCheck: the Azure SDKs are newer than the emulator's API version list.
-  nohup "$bin" --silent --skipApiVersionCheck --loose --location "$dir/data" \
+  nohup "$bin" ${AZURITE_DEBUG_LOG:+--debug "$AZURITE_DEBUG_LOG"} --silent --skipApiVersionCheck --loose --location "$dir/data" \
     --blobHost 127.0.0.1 --blobPort "$blob" --queueHost 127.0.0.1 --queuePort "$queue" \
     --tableHost 127.0.0.1 --tablePort "$table" >>"$dir/azurite.log" 2>&1 </dev/null &
   echo $! >"$dir/pid"

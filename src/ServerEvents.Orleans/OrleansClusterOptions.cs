@@ -47,6 +47,14 @@ public sealed class OrleansClusterOptions
     /// </summary>
     public FanOutTransport FanOutTransport { get; set; } = FanOutTransport.Streams;
 
+    /// <summary>
+    /// How long a batch that arrives ahead of its turn is held for the ones before it before the front-end reads them
+    /// from the log. Grain observer calls arrive out of order (a burst often reversed, within a millisecond or two), and
+    /// reading the log for each such batch would make the log, not the fan-out, deliver nearly everything. A batch
+    /// truly lost delays what follows it by this much. Default 20 ms; zero reads the log at once.
+    /// </summary>
+    public TimeSpan FanOutReorderWindow { get; set; } = TimeSpan.FromMilliseconds(20);
+
     /// <summary>How long the health check waits for the cluster and its storage. Default 5 s.</summary>
     public TimeSpan HealthCheckTimeout { get; set; } = TimeSpan.FromSeconds(5);
 }

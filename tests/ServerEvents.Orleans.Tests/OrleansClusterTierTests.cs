@@ -79,6 +79,36 @@ public sealed class OrleansClusterTierTests(OrleansTestCluster cluster) : IAsync
         Assert.All(figures.Tags, tag => Assert.Equal(new KeyValuePair<string, object?>("serverevents.tier", "orleans"), tag));
     }
 
+    [Fact]
+    public async Task Batches_that_arrive_in_reverse_order_are_handed_over_in_order_without_reading_the_log()
+    {
+        // The fan-out loses everything, so only the batches handed to the listener below reach it, as observer calls
+        // do, newest first. The window outlasts any stall of this machine, and the silence the recovery.
+        var node = await StartNodeAsync(Transport(FanOutTransport.Observers, ("StreamSilenceTimeout", "00:01:00"), ("FanOutReorderWindow", "00:00:30")));
+        using var figures = new NodeFigures(node.Services);
+        var sink = new RecordingSink();
+        using var attachment = node.Tier.Events.Attach(sink);
+        using var lossy = LossyFanOut.Lose(_scope, _ => true);
+        var published = new List<long>();
+        for (var n = 0; n < 5; n++)
+        {
+            published.Add(await node.Tier.Events.PublishAsync(Feed(n.ToString(CultureInfo.InvariantCulture))));
+        }
+
+        var read = await cluster.Cluster.Client.GetGrain<IEventLogGrain>(_scope).ReadItemsAsync(published[0] - 1, published.Count);
+        ILogBatchObserver observer = node.Listener;
+        foreach (var item in read.Items.Reverse())
+        {
+            await observer.OnBatchAsync(new LogBatch(read.Epoch, item.Position, [item]));
+        }
+
+        var items = await sink.WaitForCountAsync(published.Count);
+        Assert.Equal(published, items.OfType<ClusterEvent>().Select(e => e.Id));
+        Assert.True(lossy.Lost > 0, "the fan-out delivered what the test meant to lose");
+        Assert.Equal(0, figures.Sum("serverevents.fanout.gaps"));
+        Assert.Equal(0, figures.Sum("serverevents.fanout.caught_up"));
+    }
+
     [Theory]
     [InlineData(FanOutTransport.Streams)]
     [InlineData(FanOutTransport.Observers)]

@@ -679,16 +679,44 @@ public sealed partial class EventLogGrain : Grain, IEventLogGrain
             {
                 // Everything from here on is in memory (checked after each await: a seal may have moved the boundary).
                 var from = Math.Max(after, _segments.LastPositionOf(segment - 1));
-                items.AddRange(_unsealed.Concat(_early).Where(i => i.Position > from && i.Position <= through).Take(max - items.Count));
+                CopyRange(_unsealed, from, through, items, max);
+                CopyRange(_early, from, through, items, max);
                 break;
             }
 
             var stored = _sealed.TryGetValue(segment, out var cached) ? cached : await ReadRecordAsync(SegmentName(segment));
-            items.AddRange(stored.State.Items.Where(i => i.Position > after && i.Position <= through).Take(max - items.Count));
+            CopyRange(stored.State.Items, after, through, items, max);
             segment++;
         }
 
         return items;
+    }
+
+    /// <summary>
+    /// Adds the items of <paramref name="source"/> (in position order) after <paramref name="after"/> through
+    /// <paramref name="through"/> to <paramref name="into"/> until it holds <paramref name="max"/>: a binary search for
+    /// the start, since front-ends filling a gap read from the newest end of a segment's worth of items.
+    /// </summary>
+    private static void CopyRange(List<LogItem> source, long after, long through, List<LogItem> into, int max)
+    {
+        int low = 0, high = source.Count;
+        while (low < high)
+        {
+            var middle = (low + high) >>> 1;
+            if (source[middle].Position <= after)
+            {
+                low = middle + 1;
+            }
+            else
+            {
+                high = middle;
+            }
+        }
+
+        for (var i = low; i < source.Count && source[i].Position <= through && into.Count < max; i++)
+        {
+            into.Add(source[i]);
+        }
     }
 
     private async Task<StoredRecord<LogSegment>> ReadRecordAsync(string name)

@@ -13,8 +13,9 @@ namespace ServerEvents.Orleans.Events;
 /// <summary>
 /// This front-end's end of the fan-out: one subscription to the log's broadcast stream (per node, not per connection)
 /// whose batches are handed to the attached sinks one item at a time, in position order and without holes. Streams
-/// are not a durability guarantee, so the stream is only the fast path: an item that arrives ahead of its turn, or a
-/// watermark (the tick's committed position) past what was handed over, is filled by reading the log first; and when
+/// are not a durability guarantee, so the stream is only the fast path: a batch that arrives ahead of its turn is held
+/// for a moment for the ones before it (<see cref="HeldBatches"/>; observer calls arrive out of order) and then, or at
+/// once for a watermark (the tick's committed position) past what was handed over, the gap is read from the log; and when
 /// the stream stays silent past <see cref="OrleansClusterOptions.StreamSilenceTimeout"/> (the sequencer ticks every
 /// second), the node catches up from the log at once and makes its subscription again in the background: a
 /// subscription is a call to the stream's pub-sub grain, which may be on the silo that just died and hold the call for
@@ -37,6 +38,7 @@ public sealed partial class LogListener : IHostedService, IAsyncDisposable, IAsy
     private readonly ILogger<LogListener> _logger;
     private readonly AttachedSinks _sinks;
     private readonly Channel<LogBatch> _inbox = Channel.CreateUnbounded<LogBatch>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly HeldBatches _held;
     private readonly CancellationTokenSource _stopping = new();
     private Task _resubscribing = Task.CompletedTask;
     private Task? _loop;
@@ -58,6 +60,7 @@ public sealed partial class LogListener : IHostedService, IAsyncDisposable, IAsy
             ? new ObserverFanOutSubscription(client, _log, this, SilenceCheckPeriod, logger)
             : new StreamFanOutSubscription(client, _options.Scope, this, logger);
         _sinks = new AttachedSinks(logger);
+        _held = new HeldBatches(_options.FanOutReorderWindow);
     }
 
     /// <summary>How many times the stream subscription was found lost and made again.</summary>
@@ -151,21 +154,30 @@ public sealed partial class LogListener : IHostedService, IAsyncDisposable, IAsy
         {
             try
             {
-                using var wait = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-                wait.CancelAfter(check);
-                LogBatch? batch = null;
-                try
+                if (!_inbox.Reader.TryRead(out var batch))
                 {
-                    batch = await _inbox.Reader.ReadAsync(wait.Token).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
-                {
+                    // Waits for the next batch, or until the held batches are overdue or the silence is checked.
+                    var timeout = _held.Count > 0 ? _held.Remaining(TimeProvider.System, TimeProvider.System.GetTimestamp()) : check;
+                    using var wait = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+                    wait.CancelAfter(timeout);
+                    try
+                    {
+                        batch = await _inbox.Reader.ReadAsync(wait.Token).ConfigureAwait(false);
+                    }
+                    catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
+                    {
+                    }
                 }
 
                 if (batch is not null)
                 {
                     _lastHeard = TimeProvider.System.GetTimestamp();
                     await HandleAsync(batch).ConfigureAwait(false);
+                }
+                else if (_held.Count > 0)
+                {
+                    // What the held batches wait for did not come: read it from the log.
+                    await HandleHeldAsync().ConfigureAwait(false);
                 }
                 else if (TimeProvider.System.GetElapsedTime(_lastHeard) > _options.StreamSilenceTimeout)
                 {
@@ -225,6 +237,10 @@ public sealed partial class LogListener : IHostedService, IAsyncDisposable, IAsy
         }
     }
 
+    /// <summary>
+    /// Hands over a batch's items in turn, then every held batch whose turn that brings; a batch ahead of its turn is
+    /// held (<see cref="HeldBatches"/>) while the ones before it may still come.
+    /// </summary>
     private async Task<int> HandleAsync(LogBatch batch)
     {
         if (batch.Epoch != _epoch)
@@ -234,8 +250,47 @@ public sealed partial class LogListener : IHostedService, IAsyncDisposable, IAsy
             LogNewEpoch(_options.Scope, _epoch, batch.Epoch, Dispatched, restart);
             _epoch = batch.Epoch;
             _sinks.RewindTo(restart);
+            _held.Clear();
         }
 
+        if (batch.Items.Count > 0 && batch.Items[0].Position > Dispatched + 1 && _held.TryHold(batch, TimeProvider.System.GetTimestamp()))
+        {
+            return 0;
+        }
+
+        var handed = await HandleInTurnAsync(batch).ConfigureAwait(false);
+        while (_held.TryTakeInTurn(Dispatched, out var next))
+        {
+            handed += await HandleInTurnAsync(next).ConfigureAwait(false);
+        }
+
+        return handed;
+    }
+
+    /// <summary>The held batches waited long enough: reads what lies before the first of them from the log, then hands them over.</summary>
+    private async Task HandleHeldAsync()
+    {
+        _metrics.FanOutGap(OrleansClusterTier.TierName);
+        try
+        {
+            await CatchUpAsync(_held.FirstPosition - 1).ConfigureAwait(false);
+        }
+        catch
+        {
+            // The log cannot be read now (the cluster is away). What is held is in the log too: the next batch, tick
+            // or silence check reads it, rather than this retrying every few milliseconds.
+            _held.Clear();
+            throw;
+        }
+
+        while (_held.TryTakeInTurn(Dispatched, out var next))
+        {
+            await HandleInTurnAsync(next).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<int> HandleInTurnAsync(LogBatch batch)
+    {
         var handed = 0;
         foreach (var item in batch.Items)
         {

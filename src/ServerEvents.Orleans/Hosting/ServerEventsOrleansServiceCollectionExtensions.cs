@@ -74,6 +74,7 @@ public static class ServerEventsOrleansServiceCollectionExtensions
             .Validate(o => o.NodeRenewInterval > TimeSpan.Zero && o.NodeTimeout > o.NodeRenewInterval, "ServerEvents:Cluster:Orleans:NodeTimeout must be longer than NodeRenewInterval, which must be positive.")
             .Validate(o => o.StreamSilenceTimeout > TimeSpan.FromSeconds(1), "ServerEvents:Cluster:Orleans:StreamSilenceTimeout must be longer than the sequencer's 1 s tick.")
             .Validate(o => Enum.IsDefined(o.FanOutTransport), "ServerEvents:Cluster:Orleans:FanOutTransport must be Streams or Observers.")
+            .Validate(o => o.FanOutReorderWindow >= TimeSpan.Zero && o.FanOutReorderWindow < o.StreamSilenceTimeout, "ServerEvents:Cluster:Orleans:FanOutReorderWindow must be zero or more and shorter than StreamSilenceTimeout.")
             .Validate(o => o.HealthCheckTimeout > TimeSpan.Zero, "ServerEvents:Cluster:Orleans:HealthCheckTimeout must be positive.")
             .ValidateOnStart();
 
