@@ -2,10 +2,12 @@
 # the same command at d657ced with the default FanOutReorderWindow (this folder) and with it 0 (the -window0 folder,
 # which reads the log at once, as before d657ced), each with bench/fanout-counters.sh and bench/process-cpu.sh beside it.
 #   python3 bench/results/2026-12-05-d657ced-default/gen-section.py > section.md
-import csv, glob, json, os, re
+import csv, glob, json, os, sys
 
 here = os.path.dirname(os.path.abspath(__file__))
 root = os.path.dirname(here)
+sys.path.insert(0, os.path.dirname(root))
+import process_shares  # noqa: E402
 RUNS = [('2026-12-05-d657ced-window0', '`FanOutReorderWindow=00:00:00` (as before d657ced)'), (os.path.basename(here), 'default (20 ms)')]
 SUBJECT = 'ours-orleans-observers'
 
@@ -31,14 +33,7 @@ def rates(run):
 
 
 def shares(run):
-    parts = {}
-    for line in open(f'{root}/{run}/channels-{SUBJECT}-processes.txt'):
-        m = re.match(r'^(\d+)% (\S+) (\S+)', line)
-        if m:
-            command = m.group(2) + ' ' + m.group(3)
-            key = 'azurite' if 'azurite' in command else 'silo' if 'Silo.dll' in command else 'front-ends' if 'ServerHost' in command else None
-            if key:
-                parts[key] = parts.get(key, 0) + int(m.group(1))
+    parts = process_shares.shares(f'{root}/{run}/channels-{SUBJECT}-processes.txt')
     return f"{parts.get('front-ends', '?')} / {parts.get('silo', '?')} / {parts.get('azurite', '?')}"
 
 

@@ -1,9 +1,11 @@
 # Builds the RESULTS.md section on the thread pool's spinning from raw files only (no figure is typed). Each folder
 # is one bench/run.sh run on the quiet machine; env.txt says what DOTNET_ThreadPool_UnfairSemaphoreSpinLimit was.
 #   python3 bench/results/2026-12-05-d657ced-spin/gen-section.py > section.md
-import json, os, re
+import json, os, sys
 
 here = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.dirname(os.path.dirname(here)))
+import process_shares  # noqa: E402
 RUNS = ['run1-spin-default', 'run1-spin-0', 'run1-spin-10', 'run1-spin-30', 'run2-spin-0', 'run2-spin-default']
 
 
@@ -30,14 +32,8 @@ saving = 1 - (sum(zero) / len(zero)) / (sum(default) / len(default))
 
 orleans = json.load(open(f'{here}/orleans-spin-0/channels-ours-orleans-observers.json'))
 embedded = json.load(open(f'{here}/orleans-spin-0/channels-ours.json'))
-parts = {}
-for line in open(f'{here}/orleans-spin-0/channels-ours-orleans-observers-processes.txt'):
-    m = re.match(r'^(\d+)% (\S+) (\S+)', line)
-    if m:
-        command = m.group(2) + ' ' + m.group(3)
-        key = 'azurite' if 'azurite' in command else 'silo' if 'Silo.dll' in command else 'front-ends' if 'ServerHost' in command else None
-        if key:
-            parts[key] = parts.get(key, 0) + int(m.group(1))
+parts = process_shares.shares(f'{here}/orleans-spin-0/channels-ours-orleans-observers-processes.txt')
+
 
 def span(values, fmt='{:.0f}'):
     return f"{fmt.format(min(values))}-{fmt.format(max(values))}"
