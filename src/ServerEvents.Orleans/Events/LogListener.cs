@@ -173,6 +173,11 @@ public sealed partial class LogListener : IHostedService, IAsyncDisposable, IAsy
                 {
                     _lastHeard = TimeProvider.System.GetTimestamp();
                     await HandleAsync(batch).ConfigureAwait(false);
+                    if (_held.Count > 0 && _held.Remaining(TimeProvider.System, TimeProvider.System.GetTimestamp()) == TimeSpan.Zero)
+                    {
+                        // Batches keep coming, so the wait for one never times out: the held ones waited long enough.
+                        await HandleHeldAsync().ConfigureAwait(false);
+                    }
                 }
                 else if (_held.Count > 0)
                 {
