@@ -11,7 +11,8 @@ namespace ServerEvents.Orleans.Events;
 /// turn after that, or one that finds the buffer full, marks a real gap, which the listener fills from the log.
 /// </summary>
 /// <param name="window">How long the oldest held batch waits for the ones before it.</param>
-internal sealed class HeldBatches(TimeSpan window)
+/// <param name="time">The clock the wait is measured by.</param>
+internal sealed class HeldBatches(TimeSpan window, TimeProvider time)
 {
     // A bound on the memory a lost batch can hold up; past it, the listener reads the log at once.
     private const int Capacity = 256;
@@ -27,7 +28,7 @@ internal sealed class HeldBatches(TimeSpan window)
 
     /// <summary>Holds <paramref name="batch"/>, which has items, unless the buffer is full.</summary>
     /// <returns>Whether it is held; if not, the caller handles it now.</returns>
-    public bool TryHold(LogBatch batch, long timestamp)
+    public bool TryHold(LogBatch batch)
     {
         if (window <= TimeSpan.Zero || _held.Count >= Capacity)
         {
@@ -36,7 +37,7 @@ internal sealed class HeldBatches(TimeSpan window)
 
         if (_held.Count == 0)
         {
-            _heldSince = timestamp;
+            _heldSince = time.GetTimestamp();
         }
 
         _held.TryAdd(batch.Items[0].Position, batch);
@@ -57,12 +58,18 @@ internal sealed class HeldBatches(TimeSpan window)
         return false;
     }
 
-    /// <summary>How much longer the held batches may wait, measured from <paramref name="timestamp"/>; zero when overdue.</summary>
-    public TimeSpan Remaining(TimeProvider time, long timestamp)
+    /// <summary>How much longer the held batches may wait; zero when overdue.</summary>
+    public TimeSpan Remaining
     {
-        var left = window - time.GetElapsedTime(_heldSince, timestamp);
-        return left > TimeSpan.Zero ? left : TimeSpan.Zero;
+        get
+        {
+            var left = window - time.GetElapsedTime(_heldSince);
+            return left > TimeSpan.Zero ? left : TimeSpan.Zero;
+        }
     }
+
+    /// <summary>Whether batches are held and have waited their whole window.</summary>
+    public bool IsOverdue => _held.Count > 0 && Remaining == TimeSpan.Zero;
 
     /// <summary>Drops everything held: the log's positions started again.</summary>
     public void Clear() => _held.Clear();

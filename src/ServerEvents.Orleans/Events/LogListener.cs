@@ -60,7 +60,7 @@ public sealed partial class LogListener : IHostedService, IAsyncDisposable, IAsy
             ? new ObserverFanOutSubscription(client, _log, this, SilenceCheckPeriod, logger)
             : new StreamFanOutSubscription(client, _options.Scope, this, logger);
         _sinks = new AttachedSinks(logger);
-        _held = new HeldBatches(_options.FanOutReorderWindow);
+        _held = new HeldBatches(_options.FanOutReorderWindow, TimeProvider.System);
     }
 
     /// <summary>How many times the stream subscription was found lost and made again.</summary>
@@ -157,7 +157,7 @@ public sealed partial class LogListener : IHostedService, IAsyncDisposable, IAsy
                 if (!_inbox.Reader.TryRead(out var batch))
                 {
                     // Waits for the next batch, or until the held batches are overdue or the silence is checked.
-                    var timeout = _held.Count > 0 ? _held.Remaining(TimeProvider.System, TimeProvider.System.GetTimestamp()) : check;
+                    var timeout = _held.Count > 0 ? _held.Remaining : check;
                     using var wait = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
                     wait.CancelAfter(timeout);
                     try
@@ -173,18 +173,15 @@ public sealed partial class LogListener : IHostedService, IAsyncDisposable, IAsy
                 {
                     _lastHeard = TimeProvider.System.GetTimestamp();
                     await HandleAsync(batch).ConfigureAwait(false);
-                    if (_held.Count > 0 && _held.Remaining(TimeProvider.System, TimeProvider.System.GetTimestamp()) == TimeSpan.Zero)
-                    {
-                        // Batches keep coming, so the wait for one never times out: the held ones waited long enough.
-                        await HandleHeldAsync().ConfigureAwait(false);
-                    }
                 }
-                else if (_held.Count > 0)
+
+                if (_held.IsOverdue)
                 {
-                    // What the held batches wait for did not come: read it from the log.
+                    // What the held batches wait for did not come within the window (checked after a batch too, since
+                    // while batches keep coming the wait for one never times out): read it from the log.
                     await HandleHeldAsync().ConfigureAwait(false);
                 }
-                else if (TimeProvider.System.GetElapsedTime(_lastHeard) > _options.StreamSilenceTimeout)
+                else if (batch is null && _held.Count == 0 && TimeProvider.System.GetElapsedTime(_lastHeard) > _options.StreamSilenceTimeout)
                 {
                     await RecoverAsync(stoppingToken).ConfigureAwait(false);
                 }
@@ -258,7 +255,7 @@ public sealed partial class LogListener : IHostedService, IAsyncDisposable, IAsy
             _held.Clear();
         }
 
-        if (batch.Items.Count > 0 && batch.Items[0].Position > Dispatched + 1 && _held.TryHold(batch, TimeProvider.System.GetTimestamp()))
+        if (batch.Items.Count > 0 && batch.Items[0].Position > Dispatched + 1 && _held.TryHold(batch))
         {
             return 0;
         }
