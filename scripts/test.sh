@@ -55,7 +55,9 @@ echo "== .NET tests"
 for project in tests/*.Tests/*.csproj; do
   name=$(basename "$project" .csproj)
   log="$results/$name.log"
-  if ! dotnet test "$project" -c Release --no-build --nologo 2>&1 | tee "$log"; then
+  # A test that hangs is stopped after 10 minutes (far longer than any test takes) and named in the log, rather than
+  # holding the run until CI's own limit ends it with no word on which test it was.
+  if ! dotnet test "$project" -c Release --no-build --nologo --blame-hang-timeout 10m --blame-hang-dump-type none 2>&1 | tee "$log"; then
     status=1
   fi
   line=$(grep -E '^(Passed|Failed)!' "$log" | tail -n 1 || true)
