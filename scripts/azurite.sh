@@ -42,7 +42,7 @@ launch() {
   # The node process itself (not an npx wrapper), so that the recorded pid is the one that holds the ports.
   # --loose and --skipApiVersionCheck: the Azure SDKs are newer than the emulator's API version list.
   # --disableTelemetry: by default Azurite reports to Microsoft's telemetry, which sends data off a developer's or CI
-  # machine and cost about a third of its CPU under the Orleans benchmark.
+  # machine and was about a tenth of its CPU samples in a profile under the Orleans benchmark.
   nohup "$bin" ${AZURITE_DEBUG_LOG:+--debug "$AZURITE_DEBUG_LOG"} --silent --disableTelemetry --skipApiVersionCheck --loose --location "$dir/data" \
     --blobHost 127.0.0.1 --blobPort "$blob" --queueHost 127.0.0.1 --queuePort "$queue" \
     --tableHost 127.0.0.1 --tablePort "$table" >>"$dir/azurite.log" 2>&1 </dev/null &
