@@ -9,7 +9,7 @@ public sealed class OrleansClusterSettingsTests
     [Fact]
     public void A_fan_out_poll_period_binds_from_its_key()
     {
-        var settings = OrleansClusterSettings.FromConfiguration(Configuration("00:00:00.002"));
+        var settings = OrleansClusterSettings.FromConfiguration(Configuration("FanOutPollPeriod", "00:00:00.002"));
 
         Assert.Equal(TimeSpan.FromMilliseconds(2), settings.FanOutPollPeriod);
     }
@@ -19,11 +19,29 @@ public sealed class OrleansClusterSettingsTests
     [InlineData("-00:00:01")]
     public void A_fan_out_poll_period_that_is_not_positive_fails_naming_its_key(string value)
     {
-        var error = Assert.Throws<InvalidOperationException>(() => OrleansClusterSettings.FromConfiguration(Configuration(value)));
+        var error = Assert.Throws<InvalidOperationException>(() => OrleansClusterSettings.FromConfiguration(Configuration("FanOutPollPeriod", value)));
 
         Assert.Contains("Orleans:FanOutPollPeriod", error.Message, StringComparison.Ordinal);
     }
 
-    private static IConfiguration Configuration(string pollPeriod) =>
-        new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Orleans:FanOutPollPeriod"] = pollPeriod }).Build();
+    [Theory]
+    [InlineData("00:00:00", 0)]
+    [InlineData("00:00:00.005", 5)]
+    public void An_observer_call_spacing_of_zero_or_more_binds_from_its_key(string value, int milliseconds)
+    {
+        var settings = OrleansClusterSettings.FromConfiguration(Configuration("ObserverCallSpacing", value));
+
+        Assert.Equal(TimeSpan.FromMilliseconds(milliseconds), settings.ObserverCallSpacing);
+    }
+
+    [Fact]
+    public void A_negative_observer_call_spacing_fails_naming_its_key()
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => OrleansClusterSettings.FromConfiguration(Configuration("ObserverCallSpacing", "-00:00:00.001")));
+
+        Assert.Contains("Orleans:ObserverCallSpacing", error.Message, StringComparison.Ordinal);
+    }
+
+    private static IConfiguration Configuration(string key, string value) =>
+        new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Orleans:" + key] = value }).Build();
 }

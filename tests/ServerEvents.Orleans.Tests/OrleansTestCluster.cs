@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Orleans.Hosting;
 using Orleans.Storage;
 using Orleans.TestingHost;
+using ServerEvents.Grains.Events;
 using ServerEvents.Grains.Hosting;
 
 namespace ServerEvents.Orleans.Tests;
@@ -13,6 +14,17 @@ namespace ServerEvents.Orleans.Tests;
 public sealed class OrleansTestCluster : IAsyncLifetime
 {
     private const string MemoryStorage = "server-events-memory";
+
+    private readonly Action<FanOutOptions>? _fanOut;
+
+    /// <summary>A cluster with the default fan-out options.</summary>
+    public OrleansTestCluster()
+        : this(null)
+    {
+    }
+
+    /// <summary>A cluster whose fan-out options <paramref name="fanOut"/> sets (xunit uses the public constructor only).</summary>
+    internal OrleansTestCluster(Action<FanOutOptions>? fanOut) => _fanOut = fanOut;
 
     /// <summary>The cluster.</summary>
     public InProcessTestCluster Cluster { get; private set; } = null!;
@@ -33,7 +45,7 @@ public sealed class OrleansTestCluster : IAsyncLifetime
             silo.Services.AddKeyedSingleton<IGrainStorage>(
                 OrleansNames.GrainStorage,
                 (sp, _) => new RecordingGrainStorage(sp.GetRequiredKeyedService<IGrainStorage>(MemoryStorage)));
-            silo.AddServerEventsGrains();
+            silo.AddServerEventsGrains(_fanOut);
             silo.AddStreamFilter<LossyFanOut>(OrleansNames.StreamProvider);
             silo.AddOutgoingGrainCallFilter<LossyFanOut>();
             silo.AddIncomingGrainCallFilter<StalledPubSubFilter>();

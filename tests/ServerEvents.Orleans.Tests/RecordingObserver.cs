@@ -7,14 +7,23 @@ namespace ServerEvents.Orleans.Tests;
 public sealed class RecordingObserver : ILogBatchObserver
 {
     private readonly ConcurrentQueue<long> _positions = new();
+    private readonly ConcurrentQueue<long[]> _calls = new();
     private readonly SemaphoreSlim _received = new(0);
 
     /// <summary>The positions received so far, in arrival order.</summary>
     public IReadOnlyList<long> Positions => [.. _positions];
 
+    /// <summary>The positions each call carried, one entry per call that carried any, in arrival order.</summary>
+    public IReadOnlyList<long[]> Calls => [.. _calls];
+
     /// <inheritdoc />
     public Task OnBatchAsync(LogBatch batch)
     {
+        if (batch.Items.Count > 0)
+        {
+            _calls.Enqueue([.. batch.Items.Select(i => i.Position)]);
+        }
+
         foreach (var item in batch.Items)
         {
             _positions.Enqueue(item.Position);

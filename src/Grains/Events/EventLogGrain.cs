@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
 using Orleans.Storage;
 using Orleans.Streams;
@@ -77,6 +78,8 @@ public sealed partial class EventLogGrain : Grain, IEventLogGrain
     private readonly List<LogItem> _early = [];
     private readonly List<LogItem> _unpublished = [];
     private readonly ObserverManager<ILogBatchObserver> _observers;
+    private readonly FanOutOptions _fanOut;
+    private ObserverCallPacer _observerCalls = null!;
     private IGrainStorage _storage = null!;
     private IAsyncStream<LogBatch> _stream = null!;
     private TimeProvider _time = TimeProvider.System;
@@ -101,8 +104,10 @@ public sealed partial class EventLogGrain : Grain, IEventLogGrain
     /// <summary>Creates the grain.</summary>
     public EventLogGrain(
         [PersistentState("head", OrleansNames.GrainStorage)] IPersistentState<LogHead> head,
+        IOptions<FanOutOptions> fanOut,
         ILogger<EventLogGrain> logger)
     {
+        _fanOut = fanOut.Value;
         _head = head;
         _logger = logger;
         _observers = new ObserverManager<ILogBatchObserver>(TimeSpan.Zero, logger);
@@ -114,6 +119,7 @@ public sealed partial class EventLogGrain : Grain, IEventLogGrain
         _storage = ServiceProvider.GetRequiredKeyedService<IGrainStorage>(OrleansNames.GrainStorage);
         _time = ServiceProvider.GetService<TimeProvider>() ?? TimeProvider.System;
         _observers.GetDateTime = () => _time.GetUtcNow().UtcDateTime;
+        _observerCalls = new ObserverCallPacer(_fanOut.ObserverCallSpacing, _time);
         _stream = this.GetStreamProvider(OrleansNames.StreamProvider).GetStream<LogBatch>(FanOutStream.Id(this.GetPrimaryKeyString()));
         if (!_head.RecordExists)
         {
@@ -774,7 +780,8 @@ public sealed partial class EventLogGrain : Grain, IEventLogGrain
 
     /// <summary>
     /// Publishes committed items to the stream in order, one message at a time; commits go on meanwhile, and what they
-    /// add while a message is in flight goes out together in the next one.
+    /// add while a message is in flight goes out together in the next one. Calls to observers return at once, so they
+    /// are spaced instead (<see cref="ObserverCallPacer"/>) for the same effect.
     /// </summary>
     private async Task PublishLoopAsync()
     {
@@ -783,6 +790,11 @@ public sealed partial class EventLogGrain : Grain, IEventLogGrain
         {
             while (_unpublished.Count > 0)
             {
+                if (_observers.Count > 0)
+                {
+                    await _observerCalls.WaitTurnAsync();
+                }
+
                 LogItem[] items = [.. _unpublished];
                 _unpublished.Clear();
                 await PublishAsync(new LogBatch(_head.State.Epoch, items[^1].Position, items));

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using ServerEvents.Grains.Events;
 using ServerEvents.Grains.Hosting;
 
@@ -8,21 +10,25 @@ public static class ServerEventsSiloBuilderExtensions
 {
     /// <summary>
     /// Adds the fan-out stream provider (<see cref="OrleansNames.StreamProvider"/>), whose agent polls its queue every
-    /// <paramref name="pollPeriod"/> (<see cref="FanOutStream.DefaultPollPeriod"/> when null) and hands each front-end
-    /// up to <see cref="FanOutStream.DeliveryBatch"/> messages per call. The host must also add
-    /// grain storage named <see cref="OrleansNames.GrainStorage"/> and <see cref="OrleansNames.PubSubStore"/>.
+    /// <see cref="FanOutOptions.PollPeriod"/> and hands each front-end up to <see cref="FanOutStream.DeliveryBatch"/>
+    /// messages per call, and the log's <see cref="FanOutOptions"/>. The host must also add grain storage named
+    /// <see cref="OrleansNames.GrainStorage"/> and <see cref="OrleansNames.PubSubStore"/>.
     /// </summary>
-    public static ISiloBuilder AddServerEventsGrains(this ISiloBuilder silo, TimeSpan? pollPeriod = null)
+    /// <exception cref="ArgumentOutOfRangeException">The poll period is not positive, or the spacing is negative.</exception>
+    public static ISiloBuilder AddServerEventsGrains(this ISiloBuilder silo, Action<FanOutOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(silo);
-        var period = pollPeriod ?? FanOutStream.DefaultPollPeriod;
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(period, TimeSpan.Zero, nameof(pollPeriod));
+        var options = new FanOutOptions();
+        configure?.Invoke(options);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.PollPeriod, TimeSpan.Zero, nameof(FanOutOptions.PollPeriod));
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.ObserverCallSpacing, TimeSpan.Zero, nameof(FanOutOptions.ObserverCallSpacing));
+        silo.Services.AddSingleton(Options.Create(options));
         return silo.AddMemoryStreams(OrleansNames.StreamProvider, stream =>
         {
             stream.ConfigurePartitioning(FanOutStream.Queues);
             stream.ConfigurePullingAgent(agent => agent.Configure(o =>
             {
-                o.GetQueueMsgsTimerPeriod = period;
+                o.GetQueueMsgsTimerPeriod = options.PollPeriod;
                 o.BatchContainerBatchSize = FanOutStream.DeliveryBatch;
             }));
         });

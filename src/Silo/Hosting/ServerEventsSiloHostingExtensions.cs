@@ -51,7 +51,11 @@ public static class ServerEventsSiloHostingExtensions
                 });
             }
 
-            silo.AddServerEventsGrains(cluster.FanOutPollPeriod);
+            silo.AddServerEventsGrains(fanOut =>
+            {
+                fanOut.PollPeriod = cluster.FanOutPollPeriod;
+                fanOut.ObserverCallSpacing = cluster.ObserverCallSpacing;
+            });
 
             // Grain calls continue the caller's trace (a front-end's publish), when anyone listens.
             silo.AddActivityPropagation();
