@@ -13,7 +13,7 @@ public sealed class ObserverCallPacerTests
     {
         var pacer = new ObserverCallPacer(Spacing, new FakeTimeProvider());
 
-        Assert.True(pacer.WaitTurnAsync().IsCompleted);
+        Assert.True(pacer.WaitTurnAsync(full: false).IsCompleted);
     }
 
     [Fact]
@@ -21,17 +21,17 @@ public sealed class ObserverCallPacerTests
     {
         var time = new FakeTimeProvider();
         var pacer = new ObserverCallPacer(Spacing, time);
-        await pacer.WaitTurnAsync();
+        await pacer.WaitTurnAsync(full: false);
         time.Advance(TimeSpan.FromMilliseconds(1));
 
-        var next = pacer.WaitTurnAsync().AsTask();
+        var next = pacer.WaitTurnAsync(full: false).AsTask();
         time.Advance(TimeSpan.FromMilliseconds(1));
         Assert.False(next.IsCompleted);
         time.Advance(TimeSpan.FromMilliseconds(1));
         await next.WaitAsync(TimeSpan.FromSeconds(10));
 
         // Spaced from when it went, not from when it asked.
-        var third = pacer.WaitTurnAsync().AsTask();
+        var third = pacer.WaitTurnAsync(full: false).AsTask();
         time.Advance(TimeSpan.FromMilliseconds(2));
         Assert.False(third.IsCompleted);
         time.Advance(TimeSpan.FromMilliseconds(1));
@@ -43,11 +43,34 @@ public sealed class ObserverCallPacerTests
     {
         var time = new FakeTimeProvider();
         var pacer = new ObserverCallPacer(Spacing, time);
-        Assert.True(pacer.WaitTurnAsync().IsCompleted);
+        Assert.True(pacer.WaitTurnAsync(full: false).IsCompleted);
 
         time.Advance(Spacing);
 
-        Assert.True(pacer.WaitTurnAsync().IsCompleted);
+        Assert.True(pacer.WaitTurnAsync(full: false).IsCompleted);
+    }
+
+    [Fact]
+    public void A_full_call_goes_at_once()
+    {
+        var pacer = new ObserverCallPacer(Spacing, new FakeTimeProvider());
+        Assert.True(pacer.WaitTurnAsync(full: false).IsCompleted);
+
+        Assert.True(pacer.WaitTurnAsync(full: true).IsCompleted);
+    }
+
+    [Fact]
+    public async Task A_wait_ends_when_its_call_becomes_full()
+    {
+        var time = new FakeTimeProvider();
+        var pacer = new ObserverCallPacer(Spacing, time);
+        await pacer.WaitTurnAsync(full: false);
+
+        var next = pacer.WaitTurnAsync(full: false).AsTask();
+        Assert.False(next.IsCompleted);
+        pacer.CallNow();
+
+        await next.WaitAsync(TimeSpan.FromSeconds(10));
     }
 
     [Fact]
@@ -55,7 +78,7 @@ public sealed class ObserverCallPacerTests
     {
         var pacer = new ObserverCallPacer(TimeSpan.Zero, new FakeTimeProvider());
 
-        Assert.All(Enumerable.Range(0, 3), _ => Assert.True(pacer.WaitTurnAsync().IsCompleted));
+        Assert.All(Enumerable.Range(0, 3), _ => Assert.True(pacer.WaitTurnAsync(full: false).IsCompleted));
     }
 
     [Fact]

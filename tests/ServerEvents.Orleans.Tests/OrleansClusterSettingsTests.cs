@@ -42,6 +42,22 @@ public sealed class OrleansClusterSettingsTests
         Assert.Contains("Orleans:ObserverCallSpacing", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Observer_call_items_bind_from_their_key()
+    {
+        var settings = OrleansClusterSettings.FromConfiguration(Configuration("ObserverCallItems", "8"));
+
+        Assert.Equal(8, settings.ObserverCallItems);
+    }
+
+    [Fact]
+    public void Observer_call_items_fewer_than_one_fail_naming_their_key()
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => OrleansClusterSettings.FromConfiguration(Configuration("ObserverCallItems", "0")));
+
+        Assert.Contains("Orleans:ObserverCallItems", error.Message, StringComparison.Ordinal);
+    }
+
     private static IConfiguration Configuration(string key, string value) =>
         new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Orleans:" + key] = value }).Build();
 }

@@ -530,6 +530,11 @@ public sealed partial class EventLogGrain : Grain, IEventLogGrain
     private void Publish(IEnumerable<LogItem> items)
     {
         _unpublished.AddRange(items);
+        if (_unpublished.Count >= _fanOut.ObserverCallItems)
+        {
+            _observerCalls.CallNow();
+        }
+
         if (!_publishing)
         {
             _ = PublishLoopAsync();
@@ -792,7 +797,7 @@ public sealed partial class EventLogGrain : Grain, IEventLogGrain
             {
                 if (_observers.Count > 0)
                 {
-                    await _observerCalls.WaitTurnAsync();
+                    await _observerCalls.WaitTurnAsync(full: _unpublished.Count >= _fanOut.ObserverCallItems);
                 }
 
                 LogItem[] items = [.. _unpublished];

@@ -12,6 +12,12 @@ public sealed class FanOutOptions
     /// </summary>
     public static readonly TimeSpan DefaultObserverCallSpacing = TimeSpan.FromMilliseconds(5);
 
+    /// <summary>
+    /// A call with this many items goes at once: waiting for more would save the front-ends little and cost every item
+    /// in it the wait.
+    /// </summary>
+    public const int DefaultObserverCallItems = 4;
+
     /// <summary>How often the stream agent polls its queue. Default <see cref="FanOutStream.DefaultPollPeriod"/>.</summary>
     public TimeSpan PollPeriod { get; set; } = FanOutStream.DefaultPollPeriod;
 
@@ -20,4 +26,10 @@ public sealed class FanOutOptions
     /// round. Default <see cref="DefaultObserverCallSpacing"/>.
     /// </summary>
     public TimeSpan ObserverCallSpacing { get; set; } = DefaultObserverCallSpacing;
+
+    /// <summary>
+    /// The number of items that makes an observer call full: it goes without waiting out the spacing. Default
+    /// <see cref="DefaultObserverCallItems"/>.
+    /// </summary>
+    public int ObserverCallItems { get; set; } = DefaultObserverCallItems;
 }

@@ -43,6 +43,12 @@ public sealed class OrleansClusterSettings
     /// </summary>
     public TimeSpan ObserverCallSpacing { get; set; } = Events.FanOutOptions.DefaultObserverCallSpacing;
 
+    /// <summary>
+    /// The number of items that makes an observer call full, so that it goes without waiting out
+    /// <see cref="ObserverCallSpacing"/>. Default 4 (<see cref="Events.FanOutOptions.DefaultObserverCallItems"/>).
+    /// </summary>
+    public int ObserverCallItems { get; set; } = Events.FanOutOptions.DefaultObserverCallItems;
+
     /// <summary>Reads the <c>Orleans</c> section.</summary>
     /// <exception cref="InvalidOperationException">A value cannot be used; the message names its key.</exception>
     public static OrleansClusterSettings FromConfiguration(IConfiguration configuration)
@@ -60,6 +66,12 @@ public sealed class OrleansClusterSettings
         {
             throw new InvalidOperationException(
                 $"{SectionName}:{nameof(ObserverCallSpacing)} must be zero or a positive time span such as 00:00:00.005; it is '{settings.ObserverCallSpacing}'.");
+        }
+
+        if (settings.ObserverCallItems < 1)
+        {
+            throw new InvalidOperationException(
+                $"{SectionName}:{nameof(ObserverCallItems)} must be 1 or more; it is {settings.ObserverCallItems}.");
         }
 
         return settings;

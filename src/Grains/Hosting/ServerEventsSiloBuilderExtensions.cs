@@ -14,7 +14,7 @@ public static class ServerEventsSiloBuilderExtensions
     /// messages per call, and the log's <see cref="FanOutOptions"/>. The host must also add grain storage named
     /// <see cref="OrleansNames.GrainStorage"/> and <see cref="OrleansNames.PubSubStore"/>.
     /// </summary>
-    /// <exception cref="ArgumentOutOfRangeException">The poll period is not positive, or the spacing is negative.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The poll period is not positive, the spacing negative or the call items fewer than one.</exception>
     public static ISiloBuilder AddServerEventsGrains(this ISiloBuilder silo, Action<FanOutOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(silo);
@@ -22,6 +22,7 @@ public static class ServerEventsSiloBuilderExtensions
         configure?.Invoke(options);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.PollPeriod, TimeSpan.Zero, nameof(FanOutOptions.PollPeriod));
         ArgumentOutOfRangeException.ThrowIfLessThan(options.ObserverCallSpacing, TimeSpan.Zero, nameof(FanOutOptions.ObserverCallSpacing));
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.ObserverCallItems, 1, nameof(FanOutOptions.ObserverCallItems));
         silo.Services.AddSingleton(Options.Create(options));
         return silo.AddMemoryStreams(OrleansNames.StreamProvider, stream =>
         {

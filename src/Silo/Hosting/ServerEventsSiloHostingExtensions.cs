@@ -55,6 +55,7 @@ public static class ServerEventsSiloHostingExtensions
             {
                 fanOut.PollPeriod = cluster.FanOutPollPeriod;
                 fanOut.ObserverCallSpacing = cluster.ObserverCallSpacing;
+                fanOut.ObserverCallItems = cluster.ObserverCallItems;
             });
 
             // Grain calls continue the caller's trace (a front-end's publish), when anyone listens.
