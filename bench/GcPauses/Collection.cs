@@ -15,6 +15,12 @@ internal sealed class Collection
     /// <summary>Why the runtime collected (AllocSmall: the gen0 budget was used up).</summary>
     public required string Reason { get; init; }
 
+    /// <summary>
+    /// Blocking (every thread waits for the whole collection), background (a gen2 collection that runs beside the
+    /// program, which waits only for its short start) or foreground (a young collection during a background one).
+    /// </summary>
+    public required string Kind { get; init; }
+
     /// <summary>From the start of suspending managed threads to their restart: what every request in flight waited.</summary>
     public double PauseMs { get; set; }
 

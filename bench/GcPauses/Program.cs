@@ -14,12 +14,12 @@ if (args.Length != 1 || !File.Exists(args[0]))
 var collections = TraceReader.Read(args[0]);
 const double MB = 1_000_000;
 
-Console.WriteLine("| at (s) | GC | gen | reason | pause (ms) | marking older generations (ms) | promoted (MB) | gen0 / gen1 / gen2 after (MB) |");
-Console.WriteLine("| ---: | ---: | ---: | --- | ---: | ---: | ---: | --- |");
+Console.WriteLine("| at (s) | GC | gen | kind | reason | pause (ms) | marking older generations (ms) | promoted (MB) | gen0 / gen1 / gen2 after (MB) |");
+Console.WriteLine("| ---: | ---: | ---: | --- | --- | ---: | ---: | ---: | --- |");
 foreach (var c in collections)
 {
     Console.WriteLine(FormattableString.Invariant(
-        $"| {c.StartSeconds:0.0} | {c.Number} | {c.Generation} | {c.Reason} | {c.PauseMs:0.0} | {c.MarkOlderMs:0.0} | {c.PromotedBytes / MB:0.0} | {c.GenerationBytes[0] / MB:0} / {c.GenerationBytes[1] / MB:0} / {c.GenerationBytes[2] / MB:0} |"));
+        $"| {c.StartSeconds:0.0} | {c.Number} | {c.Generation} | {c.Kind} | {c.Reason} | {c.PauseMs:0.0} | {c.MarkOlderMs:0.0} | {c.PromotedBytes / MB:0.0} | {c.GenerationBytes[0] / MB:0} / {c.GenerationBytes[1] / MB:0} / {c.GenerationBytes[2] / MB:0} |"));
 }
 
 Console.WriteLine();

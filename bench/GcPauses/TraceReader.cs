@@ -27,6 +27,12 @@ internal static class TraceReader
                 StartSeconds = e.TimeStampRelativeMSec / 1000,
                 Generation = e.Depth,
                 Reason = e.Reason.ToString(),
+                Kind = e.Type switch
+                {
+                    GCType.BackgroundGC => "background",
+                    GCType.ForegroundGC => "foreground",
+                    _ => "blocking",
+                },
             };
             lastMark.Clear();
             markOlder.Clear();

@@ -79,7 +79,7 @@ public sealed class LogCostTests
         Assert.Equal(published.SkipWhile(id => id < oldest), replayed.Select(f => f.EventId));
         Assert.Equal(published[^1], replayed[^1].EventId);
 
-        // Each event holds about 6 KB (its 2 KB frame and its text as UTF-16): about ten fit in 64 KB.
-        Assert.InRange(replayed.Count, 8, 11);
+        // Each event holds about 2 KB (its frame and its channel, packed as UTF-8): about thirty fit in 64 KB.
+        Assert.InRange(replayed.Count, 28, 32);
     }
 }

@@ -9,14 +9,25 @@ namespace ServerEvents.Cluster;
 public sealed class ClusterEvent
 {
     private byte[]? _frame;
+    private string? _selector;
+    private string? _body;
 
     /// <summary>Creates an event.</summary>
     public ClusterEvent(long id, EventTarget target, string selector, string body, DateTimeOffset createdAt)
     {
         Id = id;
         Target = target;
-        Selector = selector;
-        Body = body;
+        _selector = selector;
+        _body = body;
+        CreatedAt = createdAt;
+    }
+
+    /// <summary>Creates an event from its encoded frame; the selector and body are decoded from it when first asked for.</summary>
+    internal ClusterEvent(long id, EventTarget target, byte[] frame, DateTimeOffset createdAt)
+    {
+        Id = id;
+        Target = target;
+        _frame = frame;
         CreatedAt = createdAt;
     }
 
@@ -27,10 +38,10 @@ public sealed class ClusterEvent
     public EventTarget Target { get; }
 
     /// <summary>The full selector, including any <c>channel@</c> prefix.</summary>
-    public string Selector { get; }
+    public string Selector => _selector ?? DecodeText().Selector;
 
     /// <summary>Single-line JSON, or empty for a null message.</summary>
-    public string Body { get; }
+    public string Body => _body ?? DecodeText().Body;
 
     /// <summary>When the event was published.</summary>
     public DateTimeOffset CreatedAt { get; }
@@ -40,4 +51,13 @@ public sealed class ClusterEvent
 
     /// <summary>The UTF-8 frame, encoded on first use and then shared by every recipient.</summary>
     public ReadOnlyMemory<byte> Frame => _frame ??= EventFrame.Encode(Id, Selector, Body);
+
+    private (string Selector, string Body) DecodeText()
+    {
+        // Two threads may both decode; they produce equal strings, so either may win.
+        var (selector, body) = EventFrame.DecodeText(_frame!);
+        _selector = selector;
+        _body = body;
+        return (selector, body);
+    }
 }

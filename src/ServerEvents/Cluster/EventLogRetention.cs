@@ -10,7 +10,7 @@ public sealed record EventLogRetention(int MaxCount, TimeSpan MaxAge)
 
     /// <summary>
     /// The most bytes of replayable events kept, as each tier stores them (the embedded tier: the encoded frame and
-    /// the text; PostgreSQL: the stored payload); the newest event is always kept. Default <see cref="DefaultMaxBytes"/>.
+    /// its routing data, packed; PostgreSQL: the stored payload); the newest event is always kept. Default <see cref="DefaultMaxBytes"/>.
     /// </summary>
     public long MaxBytes { get; init; } = DefaultMaxBytes;
 }

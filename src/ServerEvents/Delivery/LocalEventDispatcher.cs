@@ -82,16 +82,21 @@ public sealed partial class LocalEventDispatcher : IClusterEventSink
         var recipients = 0;
         lock (_dispatch)
         {
-            foreach (var connection in _registry.Resolve(clusterEvent.Target))
+            // A channel's snapshot array is walked as an array: through IEnumerable, every publish would allocate
+            // an enumerator.
+            var resolved = _registry.Resolve(clusterEvent.Target);
+            if (resolved is EventStreamConnection[] array)
             {
-                if (connection.TryEnqueue(clusterEvent))
+                foreach (var connection in array)
                 {
-                    recipients++;
+                    recipients += Enqueue(connection, clusterEvent);
                 }
-                else
+            }
+            else
+            {
+                foreach (var connection in resolved)
                 {
-                    _metrics.QueueOverflowed();
-                    LogOverflow(connection.Id, clusterEvent.Id);
+                    recipients += Enqueue(connection, clusterEvent);
                 }
             }
 
@@ -99,6 +104,19 @@ public sealed partial class LocalEventDispatcher : IClusterEventSink
         }
 
         activity?.SetTag("serverevents.recipients", recipients);
+    }
+
+    // 1 when the connection took the event, 0 when its queue was full.
+    private int Enqueue(EventStreamConnection connection, ClusterEvent clusterEvent)
+    {
+        if (connection.TryEnqueue(clusterEvent))
+        {
+            return 1;
+        }
+
+        _metrics.QueueOverflowed();
+        LogOverflow(connection.Id, clusterEvent.Id);
+        return 0;
     }
 
     /// <inheritdoc />

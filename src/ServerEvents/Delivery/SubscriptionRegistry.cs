@@ -75,7 +75,7 @@ public sealed class SubscriptionRegistry
         }
     }
 
-    /// <summary>The open connections an event is for, each once.</summary>
+    /// <summary>The open connections an event is for, each once: the index's own snapshot array when it has one.</summary>
     internal IEnumerable<EventStreamConnection> Resolve(EventTarget target)
     {
         IEnumerable<EventStreamConnection> candidates = target.Kind switch
@@ -89,10 +89,13 @@ public sealed class SubscriptionRegistry
             _ => [],
         };
 
-        return target.ChannelFilter is null
-            ? candidates
-            : candidates.Where(c => c.Info.Channels.Contains(target.ChannelFilter, StringComparer.Ordinal));
+        return target.ChannelFilter is null ? candidates : InChannel(candidates, target.ChannelFilter);
     }
+
+    // Apart from Resolve, so that its closure is allocated only for targeted events with a channel filter, not for
+    // every channel publish.
+    private static IEnumerable<EventStreamConnection> InChannel(IEnumerable<EventStreamConnection> candidates, string channel) =>
+        candidates.Where(c => c.Info.Channels.Contains(channel, StringComparer.Ordinal));
 
     private void IndexChannels(IReadOnlyList<string> channels, EventStreamConnection connection, bool add)
     {

@@ -42,8 +42,8 @@ public sealed class ServerEventsOptions
     public TimeSpan ReplayRetentionAge { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>
-    /// How many bytes of replayable events the log keeps at most (embedded tier: the memory an event holds, its frame
-    /// and text; PostgreSQL: its stored payload), so that large events cannot make it hold hundreds of megabytes
+    /// How many bytes of replayable events the log keeps at most (embedded tier: what an event takes in its packed log,
+    /// its frame and routing data; PostgreSQL: its stored payload), so that large events cannot make it hold hundreds of megabytes
     /// within <see cref="ReplayRetentionCount"/>. Default 64 MiB.
     /// </summary>
     public long ReplayRetentionBytes { get; set; } = EventLogRetention.DefaultMaxBytes;

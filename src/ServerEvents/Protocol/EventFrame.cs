@@ -43,4 +43,14 @@ public static class EventFrame
         Terminator.CopyTo(span);
         return frame;
     }
+
+    /// <summary>Reads the selector and body back from a frame made by <see cref="Encode"/>.</summary>
+    /// <param name="frame">The whole frame.</param>
+    public static (string Selector, string Body) DecodeText(ReadOnlySpan<byte> frame)
+    {
+        // A selector never holds white space (EventSelector), so the first space after "data: " ends it.
+        var data = frame[(frame.IndexOf(DataPrefix) + DataPrefix.Length)..^Terminator.Length];
+        var space = data.IndexOf((byte)' ');
+        return (Encoding.UTF8.GetString(data[..space]), Encoding.UTF8.GetString(data[(space + 1)..]));
+    }
 }

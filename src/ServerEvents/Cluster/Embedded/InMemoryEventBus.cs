@@ -16,14 +16,13 @@ public sealed class InMemoryEventBus : IEventBus
     private const int EpochBytes = 9;
 
     private readonly Lock _gate = new();
-    private readonly Queue<ClusterEvent> _log = new();
+    private readonly PackedEventLog _log = new();
     private readonly List<IClusterEventSink> _sinks = [];
     private readonly EventLogRetention _retention;
     private readonly TimeProvider _time;
     private readonly ILogger<InMemoryEventBus> _logger;
     private long _head;
     private long _evictedThrough;
-    private long _retainedBytes;
 
     /// <summary>Creates the bus.</summary>
     public InMemoryEventBus(EventLogRetention retention, TimeProvider time, ILogger<InMemoryEventBus> logger)
@@ -55,8 +54,7 @@ public sealed class InMemoryEventBus : IEventBus
             var clusterEvent = new ClusterEvent(++_head, outgoing.Target, outgoing.Selector, outgoing.Body, now) { TraceParent = outgoing.TraceParent };
             if (outgoing.Target.IsReplayable)
             {
-                _log.Enqueue(clusterEvent);
-                _retainedBytes += HeldBytes(clusterEvent);
+                _log.Append(clusterEvent);
                 Trim(now);
             }
 
@@ -89,9 +87,7 @@ public sealed class InMemoryEventBus : IEventBus
         lock (_gate)
         {
             Trim(_time.GetUtcNow());
-            var events = _log.Where(e => e.Id > after && e.Id <= through).ToList();
-            long? oldest = _log.Count > 0 ? _log.Peek().Id : null;
-            return ValueTask.FromResult(new EventLogSlice(events, _head, _evictedThrough, oldest, Epoch));
+            return ValueTask.FromResult(new EventLogSlice(_log.Read(after, through), _head, _evictedThrough, _log.OldestId, Epoch));
         }
     }
 
@@ -112,18 +108,12 @@ public sealed class InMemoryEventBus : IEventBus
         var oldestKept = now - _retention.MaxAge;
         while (_log.Count > 0
             && (_log.Count > _retention.MaxCount
-                || _log.Peek().CreatedAt < oldestKept
-                || (_retainedBytes > _retention.MaxBytes && _log.Count > 1)))
+                || _log.OldestCreatedAt < oldestKept
+                || (_log.Bytes > _retention.MaxBytes && _log.Count > 1)))
         {
-            var evicted = _log.Dequeue();
-            _retainedBytes -= HeldBytes(evicted);
-            _evictedThrough = evicted.Id;
+            _evictedThrough = _log.RemoveOldest();
         }
     }
-
-    // What a logged event holds in memory: its encoded frame and its selector and body as UTF-16 text.
-    private static long HeldBytes(ClusterEvent clusterEvent) =>
-        clusterEvent.Frame.Length + (sizeof(char) * ((long)clusterEvent.Selector.Length + clusterEvent.Body.Length));
 
     private void Detach(IClusterEventSink sink)
     {
