@@ -66,7 +66,7 @@ public sealed class PackedEventLogTests
     {
         var log = new PackedEventLog();
         var body = new string('b', 1_000);
-        for (var position = 1; position <= 2_000; position++)
+        for (var position = 1_000; position < 3_000; position++)
         {
             log.Append(Event(position, body));
             if (log.Count > 300)
@@ -77,10 +77,16 @@ public sealed class PackedEventLogTests
 
         // 300 events of about 1 KB span three buffers; every one decodes to what was appended.
         var held = log.Read(0, long.MaxValue);
-        Assert.Equal(Enumerable.Range(1_701, 300).Select(p => (long)p), held.Select(e => e.Id));
+        Assert.Equal(Enumerable.Range(2_700, 300).Select(p => (long)p), held.Select(e => e.Id));
         Assert.All(held, e => Assert.Equal(body, e.Body));
-        Assert.Equal(1_701, log.OldestId);
-        Assert.Equal(held.Sum(e => (long)e.Frame.Length + "news".Length), log.Bytes);
+        Assert.Equal(2_700, log.OldestId);
+
+        // Every event takes the same bytes (four-digit positions), so each buffer holds the same number and leaves the
+        // same end unused, counted while the last event in it is held (the newest buffer's end is not yet).
+        var length = Event(1_000, body).Frame.Length + "news".Length;
+        var perBuffer = PackedEventLog.ChunkSize / length;
+        var closedBuffersHeld = Enumerable.Range(1_700, 300).Count(k => (k + 1) % perBuffer == 0 && k != 1_999);
+        Assert.Equal((300L * length) + (closedBuffersHeld * (PackedEventLog.ChunkSize - (perBuffer * length))), log.Bytes);
     }
 
     [Fact]
@@ -96,6 +102,22 @@ public sealed class PackedEventLogTests
         log.RemoveOldest();
         log.RemoveOldest();
         Assert.Equal("after", Assert.Single(log.Read(0, 3)).Body);
+    }
+
+    [Fact]
+    public void The_end_of_a_buffer_an_event_did_not_fit_in_counts_until_its_predecessor_goes()
+    {
+        // Two events of about 70 KB do not fit in one 128 KiB buffer: the second starts a new one, and the first
+        // buffer's unused end is memory the log holds, so the byte limit must see it.
+        var log = new PackedEventLog();
+        var first = Event(1, new string('a', 70_000));
+        var second = Event(2, new string('b', 70_000));
+        log.Append(first);
+        log.Append(second);
+
+        Assert.Equal(PackedEventLog.ChunkSize + second.Frame.Length + "news".Length, log.Bytes);
+        log.RemoveOldest();
+        Assert.Equal(second.Frame.Length + "news".Length, log.Bytes);
     }
 
     [Fact]

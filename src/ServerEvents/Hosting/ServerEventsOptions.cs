@@ -43,7 +43,7 @@ public sealed class ServerEventsOptions
 
     /// <summary>
     /// How many bytes of replayable events the log keeps at most (embedded tier: what an event takes in its packed log,
-    /// its frame and routing data; PostgreSQL: its stored payload), so that large events cannot make it hold hundreds of megabytes
+    /// its frame and routing data and any buffer end left unused after it; PostgreSQL: its stored payload), so that large events cannot make it hold hundreds of megabytes
     /// within <see cref="ReplayRetentionCount"/>. Default 64 MiB.
     /// </summary>
     public long ReplayRetentionBytes { get; set; } = EventLogRetention.DefaultMaxBytes;

@@ -35,7 +35,10 @@ internal sealed class PackedEventLog
     /// <summary>How many events the log holds.</summary>
     public int Count { get; private set; }
 
-    /// <summary>The bytes the held events take in the buffers.</summary>
+    /// <summary>
+    /// The bytes the held events take in the buffers, counting the end of a buffer an event did not fit in as its
+    /// predecessor's: the memory the log holds for them, so that <see cref="EventLogRetention.MaxBytes"/> bounds it.
+    /// </summary>
     public long Bytes { get; private set; }
 
     /// <summary>The position of the oldest held event, or <see langword="null"/> when the log is empty.</summary>
@@ -54,7 +57,7 @@ internal sealed class PackedEventLog
         var keyLength = TextLength(target.Key);
         var filterLength = TextLength(target.ChannelFilter);
         var traceParentLength = TextLength(clusterEvent.TraceParent);
-        var length = Math.Max(keyLength, 0) + Math.Max(filterLength, 0) + Math.Max(traceParentLength, 0) + frame.Length;
+        var length = Record.LengthOf(keyLength, filterLength, traceParentLength, frame.Length);
 
         var chunk = Reserve(length);
         var offset = _used;
@@ -71,7 +74,7 @@ internal sealed class PackedEventLog
         }
 
         _records[Index(Count)] = new Record(
-            clusterEvent.Id, clusterEvent.CreatedAt.UtcTicks, chunk, offset, target.Kind, keyLength, filterLength, traceParentLength, frame.Length);
+            clusterEvent.Id, clusterEvent.CreatedAt.UtcTicks, chunk, offset, target.Kind, keyLength, filterLength, traceParentLength, frame.Length, Unused: 0);
         Count++;
         Bytes += length;
     }
@@ -84,7 +87,7 @@ internal sealed class PackedEventLog
         _records[_first] = default;
         _first = Index(1);
         Count--;
-        Bytes -= oldest.Length;
+        Bytes -= oldest.Held;
 
         if (Count == 0)
         {
@@ -164,6 +167,14 @@ internal sealed class PackedEventLog
             return _current;
         }
 
+        // The end of the buffer is left unused; the newest event, the last in it, holds it until it is evicted.
+        if (Count > 0 && _current is not null)
+        {
+            ref var newest = ref _records[Index(Count - 1)];
+            newest = newest with { Unused = _current.Length - _used };
+            Bytes += newest.Unused;
+        }
+
         _current = length <= ChunkSize && _spares.TryPop(out var spare) ? spare : new byte[Math.Max(length, ChunkSize)];
         _chunks.Enqueue(_current);
         _used = 0;
@@ -208,7 +219,8 @@ internal sealed class PackedEventLog
         return text;
     }
 
-    // One held event: where its bytes are (key, channel filter, traceparent, then the frame) and what routes it.
+    // One held event: where its bytes are (key, channel filter, traceparent, then the frame), what routes it, and
+    // the unused end of its buffer when it was the last event to fit.
     private readonly record struct Record(
         long Id,
         long CreatedAtTicks,
@@ -218,8 +230,14 @@ internal sealed class PackedEventLog
         int KeyLength,
         int FilterLength,
         int TraceParentLength,
-        int FrameLength)
+        int FrameLength,
+        int Unused)
     {
-        public int Length => Math.Max(KeyLength, 0) + Math.Max(FilterLength, 0) + Math.Max(TraceParentLength, 0) + FrameLength;
+        public int Length => LengthOf(KeyLength, FilterLength, TraceParentLength, FrameLength);
+
+        public int Held => Length + Unused;
+
+        public static int LengthOf(int keyLength, int filterLength, int traceParentLength, int frameLength) =>
+            Math.Max(keyLength, 0) + Math.Max(filterLength, 0) + Math.Max(traceParentLength, 0) + frameLength;
     }
 }
