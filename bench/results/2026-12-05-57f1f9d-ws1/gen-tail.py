@@ -16,8 +16,8 @@ RESULTS = os.path.dirname(HERE)
 AFTER_OPENING = 15.0  # seconds into the trace: the 10,000 streams open 11-14 s in
 
 
-def load(folder, subject):
-    with open(os.path.join(folder, f"channels-{subject}.json")) as f:
+def load(folder, subject, scenario="channels"):
+    with open(os.path.join(folder, f"{scenario}-{subject}.json")) as f:
         return json.load(f)
 
 
@@ -91,12 +91,7 @@ full = os.path.join(RESULTS, "2026-12-05-57f1f9d-full")
 
 
 def get(scenario, subject):
-    return load_scenario(full, scenario, subject)
-
-
-def load_scenario(folder, scenario, subject):
-    with open(os.path.join(folder, f"{scenario}-{subject}.json")) as f:
-        return json.load(f)
+    return load(full, subject, scenario)
 
 
 def kb(d):
@@ -108,9 +103,9 @@ def verdict(ok):
 
 
 six = [os.path.join(RESULTS, f"2026-12-05-57f1f9d-ws{i}") for i in range(1, 6)] + [full]
-r99 = [load_scenario(f, "channels", "ours")["p99Ms"] / load_scenario(f, "channels", "nchan")["p99Ms"] for f in six]
-r999 = [load_scenario(f, "channels", "ours")["p999Ms"] / load_scenario(f, "channels", "nchan")["p999Ms"] for f in six]
-rcpu = [load_scenario(f, "channels", "ours")["serverCpuSecondsPerMillion"] / load_scenario(f, "channels", "nchan")["serverCpuSecondsPerMillion"] for f in six]
+r99 = [load(f, "ours")["p99Ms"] / load(f, "nchan")["p99Ms"] for f in six]
+r999 = [load(f, "ours")["p999Ms"] / load(f, "nchan")["p999Ms"] for f in six]
+rcpu = [load(f, "ours")["serverCpuSecondsPerMillion"] / load(f, "nchan")["serverCpuSecondsPerMillion"] for f in six]
 ch = {s: get("channels", s) for s in ("nchan", "baseline", "ours", "ours-pg", "ours-pg-fast")}
 hold = {s: get("hold", s) for s in ("nchan", "ours", "ours-pg")}
 lost = sum(get(sc, s)["expected"] - get(sc, s)["delivered"]
