@@ -14,50 +14,26 @@ namespace ServerEvents.Postgres.Directory;
 /// </summary>
 /// <remarks>
 /// Adds, removes and heartbeats, the writes every stream makes, are group-committed per node
-/// (<see cref="GroupCommitQueue{TItem, TResult}"/>): concurrent stream opens share one round trip, one transaction
-/// and one WAL flush, and the node uses one connection for them however many streams open at once.
+/// (<see cref="GroupCommitQueue{TItem, TResult}"/>): concurrent stream opens share one statement
+/// (<see cref="DirectoryBatchWriter"/>), one round trip, one transaction and one WAL flush, and the node uses one
+/// connection for them however many streams open at once.
 /// </remarks>
 public sealed class PostgresSubscriptionDirectory : ISubscriptionDirectory, IAsyncDisposable
 {
-    // A bound on one batch; each write is one statement of it.
+    // A bound on one batch; each run of one kind in it is one statement (DirectoryBatchWriter).
     private const int MaxBatch = 256;
 
-    private const string AddSql = $"""
-        INSERT INTO subscriptions ({SubscriptionRow.Columns}, last_pulse)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
-        ON CONFLICT (id) DO UPDATE SET
-            node_id = excluded.node_id, channels = excluded.channels, user_id = excluded.user_id,
-            user_name = excluded.user_name, display_name = excluded.display_name, session_id = excluded.session_id,
-            profile_url = excluded.profile_url, is_authenticated = excluded.is_authenticated,
-            created_at = excluded.created_at, meta = excluded.meta, last_pulse = excluded.last_pulse
-        RETURNING {SubscriptionRow.Columns}
-        """;
-
-    private const string RemoveSql = $"DELETE FROM subscriptions WHERE id = $1 RETURNING {SubscriptionRow.Columns}";
-
-    // Only a live node can still hold the stream: for any other, the heartbeat is refused so the client re-subscribes.
-    private const string PulseSql = $"""
-        UPDATE subscriptions s SET last_pulse = $2
-        FROM nodes n
-        WHERE s.id = $1 AND n.node_id = s.node_id AND n.renewed_at > now() - $3
-        RETURNING {Prefixed}
-        """;
-
-    private const string Prefixed = "s.id, s.node_id, s.channels, s.user_id, s.user_name, s.display_name, s.session_id, s.profile_url, s.is_authenticated, s.created_at, s.meta";
-
     private readonly NpgsqlDataSource _dataSource;
-    private readonly TimeSpan _nodeTimeout;
-    private readonly GroupCommitQueue<NpgsqlBatchCommand, SubscriptionInfo?> _writes;
+    private readonly GroupCommitQueue<DirectoryWrite, SubscriptionInfo?> _writes;
 
     /// <summary>Creates the directory.</summary>
     public PostgresSubscriptionDirectory(NpgsqlDataSource dataSource, IOptions<PostgresClusterOptions> options)
     {
         ArgumentNullException.ThrowIfNull(options);
         _dataSource = dataSource;
-        _nodeTimeout = options.Value.NodeTimeout;
-        _writes = new GroupCommitQueue<NpgsqlBatchCommand, SubscriptionInfo?>(
+        _writes = new GroupCommitQueue<DirectoryWrite, SubscriptionInfo?>(
             "The subscription directory",
-            WriteBatchAsync,
+            new DirectoryBatchWriter(dataSource, options.Value.NodeTimeout).WriteAsync,
             MaxBatch,
             options.Value);
     }
@@ -66,29 +42,16 @@ public sealed class PostgresSubscriptionDirectory : ISubscriptionDirectory, IAsy
     public async ValueTask AddAsync(SubscriptionInfo subscription, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(subscription);
-        var add = new NpgsqlBatchCommand(AddSql);
-        SubscriptionRow.AddParameters(add.Parameters, subscription);
-        add.Parameters.Add(new NpgsqlParameter { Value = now.ToUniversalTime(), NpgsqlDbType = NpgsqlDbType.TimestampTz });
-        await _writes.EnqueueAsync(add, cancellationToken).ConfigureAwait(false);
+        await _writes.EnqueueAsync(DirectoryWrite.Add(subscription, now), cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
-    public async ValueTask<SubscriptionInfo?> RemoveAsync(string subscriptionId, CancellationToken cancellationToken = default)
-    {
-        var remove = new NpgsqlBatchCommand(RemoveSql);
-        remove.Parameters.Add(new NpgsqlParameter { Value = subscriptionId });
-        return await _writes.EnqueueAsync(remove, cancellationToken).ConfigureAwait(false);
-    }
+    public async ValueTask<SubscriptionInfo?> RemoveAsync(string subscriptionId, CancellationToken cancellationToken = default) =>
+        await _writes.EnqueueAsync(DirectoryWrite.Remove(subscriptionId), cancellationToken).ConfigureAwait(false);
 
     /// <inheritdoc />
-    public async ValueTask<SubscriptionInfo?> PulseAsync(string subscriptionId, DateTimeOffset now, CancellationToken cancellationToken = default)
-    {
-        var pulse = new NpgsqlBatchCommand(PulseSql);
-        pulse.Parameters.Add(new NpgsqlParameter { Value = subscriptionId });
-        pulse.Parameters.Add(new NpgsqlParameter { Value = now.ToUniversalTime(), NpgsqlDbType = NpgsqlDbType.TimestampTz });
-        pulse.Parameters.Add(new NpgsqlParameter { Value = _nodeTimeout });
-        return await _writes.EnqueueAsync(pulse, cancellationToken).ConfigureAwait(false);
-    }
+    public async ValueTask<SubscriptionInfo?> PulseAsync(string subscriptionId, DateTimeOffset now, CancellationToken cancellationToken = default) =>
+        await _writes.EnqueueAsync(DirectoryWrite.Pulse(subscriptionId, now), cancellationToken).ConfigureAwait(false);
 
     /// <inheritdoc />
     public async ValueTask<SubscriptionChange?> UpdateChannelsAsync(
@@ -184,31 +147,6 @@ public sealed class PostgresSubscriptionDirectory : ISubscriptionDirectory, IAsy
 
     /// <summary>Stops taking writes and waits, within the shutdown timeout, for the queued ones.</summary>
     public ValueTask DisposeAsync() => _writes.DisposeAsync();
-
-    // One batch is one implicit transaction: every write of it commits with one WAL flush, or none does.
-    private async Task<SubscriptionInfo?[]> WriteBatchAsync(IReadOnlyList<NpgsqlBatchCommand> writes, CancellationToken cancellationToken)
-    {
-        await using var batch = _dataSource.CreateBatch();
-        foreach (var write in writes)
-        {
-            batch.BatchCommands.Add(write);
-        }
-
-        // Every write returns the row it touched, so each has one result set, in order.
-        var results = new SubscriptionInfo?[writes.Count];
-        await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        for (var i = 0; i < writes.Count; i++)
-        {
-            if (i > 0 && !await reader.NextResultAsync(cancellationToken).ConfigureAwait(false))
-            {
-                throw new InvalidOperationException($"The directory answered {i} of {writes.Count} writes.");
-            }
-
-            results[i] = await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? SubscriptionRow.Read(reader) : null;
-        }
-
-        return results;
-    }
 
     private ValueTask<List<SubscriptionInfo>> QueryAsync(string sql, CancellationToken cancellationToken, params NpgsqlParameter[] parameters) =>
         DatabaseFailure.RunAsync(

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Npgsql;
-using NpgsqlTypes;
 using ServerEvents.Subscriptions;
 
 namespace ServerEvents.Postgres.Directory;
@@ -25,22 +24,4 @@ internal static class SubscriptionRow
         CreatedAt = reader.GetFieldValue<DateTimeOffset>(9),
         Meta = JsonSerializer.Deserialize<Dictionary<string, string>>(reader.GetString(10)) ?? [],
     };
-
-    /// <summary>Adds the values of <see cref="Columns"/> as <c>$1</c> to <c>$11</c>.</summary>
-    public static void AddParameters(NpgsqlParameterCollection parameters, SubscriptionInfo info)
-    {
-        parameters.Add(new NpgsqlParameter { Value = info.Id });
-        parameters.Add(new NpgsqlParameter { Value = info.NodeId });
-        parameters.Add(new NpgsqlParameter { Value = info.Channels.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
-        parameters.Add(new NpgsqlParameter { Value = info.UserId });
-        parameters.Add(Text(info.UserName));
-        parameters.Add(new NpgsqlParameter { Value = info.DisplayName });
-        parameters.Add(Text(info.SessionId));
-        parameters.Add(Text(info.ProfileUrl));
-        parameters.Add(new NpgsqlParameter { Value = info.IsAuthenticated });
-        parameters.Add(new NpgsqlParameter { Value = info.CreatedAt.ToUniversalTime(), NpgsqlDbType = NpgsqlDbType.TimestampTz });
-        parameters.Add(new NpgsqlParameter { Value = JsonSerializer.Serialize(info.Meta), NpgsqlDbType = NpgsqlDbType.Jsonb });
-    }
-
-    private static NpgsqlParameter Text(string? value) => new() { Value = (object?)value ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text };
 }
