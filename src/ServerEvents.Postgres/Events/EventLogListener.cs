@@ -1,3 +1,4 @@
+using System.Data;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -249,7 +250,29 @@ internal sealed partial class EventLogListener : IHostedService, IAsyncDisposabl
         if (_connection is { } connection)
         {
             _connection = null;
+            await ForgetListenAsync(connection).ConfigureAwait(false);
             await connection.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    // The pool does not reset a connection it takes back (see CreateDataSource): one still open would carry this
+    // LISTEN, and notifications nobody reads, into the pool. A broken connection is never pooled again.
+    private static async Task ForgetListenAsync(NpgsqlConnection connection)
+    {
+        if (connection.State != ConnectionState.Open)
+        {
+            return;
+        }
+
+        try
+        {
+            await using var command = new NpgsqlCommand("UNLISTEN *; RESET application_name", connection) { CommandTimeout = 2 };
+            await command.ExecuteNonQueryAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException or TimeoutException)
+        {
+            // Still listening, or unknown: the pool closes this connection when it is handed back instead of keeping it.
+            NpgsqlConnection.ClearPool(connection);
         }
     }
 
