@@ -30,6 +30,20 @@ public sealed class SharedKeyRingTests : IAsyncLifetime
         Assert.Equal("signed in as ada", Protector(restarted).Unprotect(cookie));
     }
 
+    [Fact]
+    public async Task The_first_node_on_a_fresh_database_reads_the_key_ring_after_creating_the_schema_not_before()
+    {
+        // Data Protection reads the key ring when the host starts; before the schema existed that failed, once, with
+        // an error in the log of every first start on a new database.
+        await using var node = await ApiNode.StartAsync(ApiNode.Settings(_schema));
+
+        // Stopped gracefully, the process has flushed its console log by the time it exits.
+        node.Terminate();
+        Assert.True(await node.WaitForExitAsync(TimeSpan.FromSeconds(30)), node.Output);
+        Assert.DoesNotContain("error occurred while reading the key ring", node.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("fail:", node.Output, StringComparison.Ordinal);
+    }
+
     private static IDataProtector Protector(PostgresNode node) =>
         node.Services.GetRequiredService<IDataProtectionProvider>().CreateProtector("cookie");
 }

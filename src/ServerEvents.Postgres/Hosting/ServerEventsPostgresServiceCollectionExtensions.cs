@@ -1,6 +1,7 @@
 using System.Data.Common;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
@@ -76,9 +77,10 @@ public static class ServerEventsPostgresServiceCollectionExtensions
         services.Replace(ServiceDescriptor.Singleton<IClusterTier, PostgresClusterTier>());
         services.Replace(ServiceDescriptor.Singleton<IChatHistoryStore, PostgresChatHistoryStore>());
 
-        // Hosted services start in this order: the schema exists before the listener reads the head, and the node
-        // is registered before the app takes requests.
-        services.AddHostedService(sp => sp.GetRequiredService<SchemaMigrator>());
+        // Hosted services start in registration order. The schema comes before every other one: Data Protection's
+        // reads the key ring from it at start (and the app may have registered that one before calling this), the
+        // listener reads the head; and the node is registered before the app takes requests.
+        services.Insert(0, ServiceDescriptor.Singleton<IHostedService>(sp => sp.GetRequiredService<SchemaMigrator>()));
         services.AddHostedService(sp => sp.GetRequiredService<EventLogListener>());
         services.AddHostedService(sp => sp.GetRequiredService<NodeLivenessRenewer>());
         services.AddHostedService(sp => sp.GetRequiredService<EventLogTrimmer>());
