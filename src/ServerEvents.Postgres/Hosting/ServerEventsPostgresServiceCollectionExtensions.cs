@@ -102,7 +102,7 @@ public static class ServerEventsPostgresServiceCollectionExtensions
         // PostgreSQL no longer parses and plans them per call; and since the tier leaves no session state on a pooled
         // connection (the listener takes its LISTEN back before it lets go of one), the seven-statement reset
         // Npgsql otherwise sends with the first command after every pool checkout is work for nothing. Together they
-        // took PostgreSQL's share of 1,000 publishes/s from 29 % to 17 % of a core (bench/RESULTS.md). A connection
+        // took PostgreSQL's share of 1,000 publishes/s from 28 % to 17 % of a core (bench/RESULTS.md). A connection
         // string that sets either keeps its own.
         var given = new DbConnectionStringBuilder { ConnectionString = options.ConnectionString };
         if (!Sets(given, "Max Auto Prepare"))
