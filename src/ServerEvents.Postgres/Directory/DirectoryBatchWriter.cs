@@ -19,8 +19,8 @@ namespace ServerEvents.Postgres.Directory;
 internal sealed class DirectoryBatchWriter(NpgsqlDataSource dataSource, TimeSpan nodeTimeout)
 {
     // A channel list is a slice of one flat array: PostgreSQL has no arrays of arrays of different lengths.
-    private const string AddSql = """
-        INSERT INTO subscriptions (id, node_id, channels, user_id, user_name, display_name, session_id, profile_url, is_authenticated, created_at, meta, last_pulse)
+    private const string AddSql = $"""
+        INSERT INTO subscriptions ({SubscriptionRow.Columns}, last_pulse)
         SELECT r.id, r.node_id, ($3::text[])[r.first:r.last], r.user_id, r.user_name, r.display_name, r.session_id, r.profile_url,
             r.is_authenticated, r.created_at, r.meta, r.last_pulse
         FROM unnest($1::text[], $2::text[], $4::int[], $5::int[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[],
