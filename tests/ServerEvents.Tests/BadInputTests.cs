@@ -43,6 +43,17 @@ public sealed class BadInputTests : IAsyncLifetime
     }
 
     [Theory]
+    [InlineData("event-heartbeat?id=%00")]
+    [InlineData("event-heartbeat?id=a%0Ab")]
+    [InlineData("event-unregister?id=%00")]
+    public async Task A_subscription_id_with_a_control_character_is_400(string url)
+    {
+        using var response = await _client.PostAsync(url, content: null);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("must not contain control characters", await EndpointTests.ErrorMessageAsync(response), StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("abc")]
     [InlineData("-5")]
     public async Task A_malformed_last_event_id_is_400(string lastEventId)
