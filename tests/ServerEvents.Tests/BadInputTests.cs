@@ -70,6 +70,10 @@ public sealed class BadInputTests : IAsyncLifetime
     [InlineData("application/json", "{\"subscribeChannels\":[\"a@b\"]}", HttpStatusCode.BadRequest, "must not contain '@'")]
     [InlineData("application/json", "{\"subscribeChannels\":\"a,b,c,d\"}", HttpStatusCode.BadRequest, "at most 3 channels")]
     [InlineData("application/json", "{\"subscribeChannels\":\"abcdefghijk\"}", HttpStatusCode.BadRequest, "longer than 10")]
+    [InlineData("application/json", "{\"other\":\"a\\u0000b\"}", HttpStatusCode.BadRequest, "NUL character")]
+    [InlineData("application/json", "{\"other\":[\"a\",\"\\u0000\"]}", HttpStatusCode.BadRequest, "NUL character")]
+    [InlineData("application/json", "{\"a\\u0000\":\"b\"}", HttpStatusCode.BadRequest, "NUL character")]
+    [InlineData("application/x-www-form-urlencoded", "other=a%00b", HttpStatusCode.BadRequest, "invalid characters")]
     [InlineData("application/xml", "<a/>", HttpStatusCode.UnsupportedMediaType, "not supported")]
     [InlineData("multipart/form-data; boundary=x", "--x\r\nbroken", HttpStatusCode.BadRequest, "malformed")]
     public async Task Bad_update_bodies_are_4xx(string contentType, string body, HttpStatusCode expected, string message)

@@ -139,6 +139,8 @@ public sealed class RequestFields
 
     private void AddJson(string name, JsonElement value)
     {
+        WithoutNul(name);
+
         // Names bind case-insensitively, so "id" and "ID" are one field given twice: ambiguous, refused.
         if (_values.ContainsKey(name))
         {
@@ -169,11 +171,19 @@ public sealed class RequestFields
     /// <returns>The value as text; <see langword="null"/> for a JSON null.</returns>
     private static string? Scalar(string name, JsonElement value) => value.ValueKind switch
     {
-        JsonValueKind.String => value.GetString()!,
+        JsonValueKind.String => WithoutNul(value.GetString()!),
         JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False => value.GetRawText(),
         JsonValueKind.Null => null,
         _ => throw InvalidField(name),
     };
+
+    // A form refuses a NUL (ASP.NET Core's form reader: "The form value contains invalid characters"), and so does
+    // JSON ("\u0000"): no field means anything with one, and a database tier refuses it in text, failing the whole
+    // group commit the write joined (a chat message stored in the PostgreSQL history was a 500).
+    private static string WithoutNul(string text) =>
+        text.Contains('\0', StringComparison.Ordinal)
+            ? throw new BadHttpRequestException("The request body is not valid: a field contains a NUL character (\\u0000).", StatusCodes.Status400BadRequest)
+            : text;
 
     private static BadHttpRequestException InvalidField(string name) =>
         new($"Field '{name}' must be a string, a number, a boolean or an array of them.", StatusCodes.Status400BadRequest);
