@@ -36,14 +36,15 @@ internal sealed class DirectoryBatchWriter(NpgsqlDataSource dataSource, TimeSpan
     private const string RemoveSql = $"DELETE FROM subscriptions WHERE id = ANY($1::text[]) RETURNING {SubscriptionRow.Columns}";
 
     // Only a live node can still hold the stream: for any other, the heartbeat is refused so the client re-subscribes.
+    // The node is checked in a subquery and the pulses' columns have names of their own, so the row's columns are
+    // unambiguous and it returns SubscriptionRow.Columns as the other statements do.
     private const string PulseSql = $"""
-        UPDATE subscriptions s SET last_pulse = p.at
-        FROM unnest($1::text[], $2::timestamptz[]) AS p(id, at), nodes n
-        WHERE s.id = p.id AND n.node_id = s.node_id AND n.renewed_at > now() - $3
-        RETURNING {Prefixed}
+        UPDATE subscriptions s SET last_pulse = p.pulse_at
+        FROM unnest($1::text[], $2::timestamptz[]) AS p(pulse_id, pulse_at)
+        WHERE s.id = p.pulse_id
+            AND EXISTS (SELECT 1 FROM nodes n WHERE n.node_id = s.node_id AND n.renewed_at > now() - $3)
+        RETURNING {SubscriptionRow.Columns}
         """;
-
-    private const string Prefixed = "s.id, s.node_id, s.channels, s.user_id, s.user_name, s.display_name, s.session_id, s.profile_url, s.is_authenticated, s.created_at, s.meta";
 
     /// <summary>Writes <paramref name="writes"/> in one transaction; returns each one's row (null for an add, or when none matched).</summary>
     public async Task<SubscriptionInfo?[]> WriteAsync(IReadOnlyList<DirectoryWrite> writes, CancellationToken cancellationToken)
